@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make                  lb.ko for KDIR (kmod/lb.ko) and lbctl
+#   make KDIR=/lib/modules/<ver>/build
+#   make modules-all      lb.ko for every installed Debian kernel, W=1 -Werror
+#   make lint             checkpatch --strict and sparse
+#   make check            everything: builds, lint, KUnit, e2e in VMs
+#   make kunit | e2e | deps | clean
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+KERNELS ?= $(sort $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build))))
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(addsuffix /build,$(addprefix /lib/modules/,$(lastword $(KERNELS)))))
+KVER_OF = $(notdir $(patsubst %/build,%,$(1)))
+BUILD := $(TOP)/build
+MODSRC := Kbuild Kconfig kmod include tests/kunit
+
+.PHONY: all module modules-all lbctl lint check kunit e2e deps clean
+
+all: module lbctl
+
+# Each kernel gets its own shadow tree of symlinks, so objects for 6.1 and
+# 6.12 never mix and the source tree stays clean.
+define shadow
+	rm -rf $(BUILD)/$(1) && mkdir -p $(BUILD)/$(1)/tests
+	cd $(TOP) && for p in $(MODSRC); do \
+		cp -as $(TOP)/$$p $(BUILD)/$(1)/$$p; done
+	cp $(TOP)/Makefile $(BUILD)/$(1)/Makefile
+endef
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run scripts/deps" >&2; exit 1; }
+	$(call shadow,$(call KVER_OF,$(KDIR)))
+	$(MAKE) -C $(KDIR) M=$(BUILD)/$(call KVER_OF,$(KDIR)) CONFIG_LB=m $(KFLAGS) modules
+	cp $(BUILD)/$(call KVER_OF,$(KDIR))/lb.ko kmod/lb.ko
+
+# Zero warnings with W=1 against every installed kernel.
+modules-all:
+	@test -n "$(KERNELS)" || { echo "no kernel headers: run scripts/deps" >&2; exit 1; }
+	set -e; for k in $(KERNELS); do \
+		$(MAKE) --no-print-directory module KDIR=/lib/modules/$$k/build \
+			KFLAGS="W=1 KCFLAGS=-Werror"; \
+		cp $(BUILD)/$$k/lb.ko $(BUILD)/lb-$$k.ko; done
+
+lbctl:
+	$(MAKE) -C userspace/lbctl
+
+lint:
+	scripts/lint
+
+kunit:
+	scripts/kunit
+
+e2e: all
+	scripts/e2e
+
+deps:
+	scripts/deps
+
+check: deps
+	$(MAKE) modules-all
+	$(MAKE) lbctl
+	$(MAKE) lint
+	scripts/kunit
+	scripts/e2e
+
+clean:
+	rm -rf $(BUILD) kmod/lb.ko
+	$(MAKE) -C userspace/lbctl clean

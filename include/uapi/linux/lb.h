@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * lb: load balancing of routed traffic by fwmark.
+ *
+ * The netlink contract between the lb kernel module and lbctl.  It is the
+ * only header both sides include.  Generic netlink family LB_GENL_NAME,
+ * version LB_GENL_VERSION.  New attributes and commands are only ever
+ * appended; the kernel rejects attributes it does not know (strict
+ * validation), so an old kernel tells a new lbctl what it cannot do.
+ *
+ * Objects:
+ *   service  which packets are balanced: a destination prefix (the "VIP"),
+ *            optionally a source prefix, protocol, destination port and
+ *            input interface.  The most specific matching service wins.
+ *            It has a mode (enum lb_mode) and a scheduler for new flows
+ *            (enum lb_sched).
+ *   target   where a service's packets go.  A path target is a fwmark
+ *            value and mask: the packet's mark becomes
+ *            (mark & ~mask) ^ value, like iptables' MARK --set-xmark, and
+ *            "ip rule fwmark" picks the link.  Each target has a weight;
+ *            weight 0 drains it (no new flows, existing flows stay).
+ *            Targets have a stable id, unique in their network namespace.
+ *
+ * A service is named in requests by its match (LB_SVC_A_FAMILY ...
+ * LB_SVC_A_IIFNAME) inside LB_A_SVC; an absent match field means "any".
+ * LB_SVC_A_FAMILY must be present to name a service (0 for the catch-all
+ * that matches IPv4 and IPv6).  A request whose LB_A_SVC has no
+ * LB_SVC_A_FAMILY (or that has no LB_A_SVC) applies to the namespace's
+ * only service, and is refused if there is not exactly one.
+ *
+ * Every write needs CAP_NET_ADMIN in the user namespace that owns the
+ * network namespace.  Every rejection carries an extack message.
+ */
+#ifndef _UAPI_LINUX_LB_H
+#define _UAPI_LINUX_LB_H
+
+#define LB_GENL_NAME		"lb"
+#define LB_GENL_VERSION		1
+
+/* Limits the kernel enforces (and lbctl checks first). */
+#define LB_WEIGHT_MAX		65535
+#define LB_TARGETS_MAX		256	/* per service */
+#define LB_SERVICES_MAX		4096	/* per network namespace */
+#define LB_FLOWLET_US_MIN	10
+#define LB_FLOWLET_US_MAX	10000000
+
+/**
+ * enum lb_mode - how a service spreads packets over its targets
+ * @LB_MODE_PACKET: every packet takes the next target of a smooth weighted
+ *	round-robin schedule (one cursor per CPU, no shared counter).
+ * @LB_MODE_FLOW: a flow (5-tuple) keeps the target it was given first.
+ * @LB_MODE_FLOWLET: like flow, but after an idle gap longer than the
+ *	service's flowlet timeout the flow's next packet may take another
+ *	target.
+ */
+enum lb_mode {
+	LB_MODE_PACKET,
+	LB_MODE_FLOW,
+	LB_MODE_FLOWLET,
+	__LB_MODE_MAX
+};
+#define LB_MODE_MAX (__LB_MODE_MAX - 1)
+
+/**
+ * enum lb_sched - how a service places new flows
+ * @LB_SCHED_WRR: weighted round robin over new flows: exact shares, even
+ *	with few flows (32 flows over two equal paths split 16/16).
+ * @LB_SCHED_MAGLEV: Maglev consistent hashing of the 5-tuple with a fixed
+ *	seed: routers with the same configuration agree, and a change of
+ *	targets moves few placements.
+ */
+enum lb_sched {
+	LB_SCHED_WRR,
+	LB_SCHED_MAGLEV,
+	__LB_SCHED_MAX
+};
+#define LB_SCHED_MAX (__LB_SCHED_MAX - 1)
+
+/**
+ * enum lb_cmd - generic netlink commands
+ * @LB_CMD_SVC_GET: get one service (LB_A_SVC names it) or dump all.
+ *	Replies carry LB_A_SVC with its targets and counters nested.
+ * @LB_CMD_SVC_NEW: add a service.  LB_A_SVC: match, and optionally mode,
+ *	scheduler and flowlet timeout.  Refused if the same match exists.
+ * @LB_CMD_SVC_DEL: delete a service and its targets; its flows move to
+ *	whatever service matches them next.
+ * @LB_CMD_SVC_SET: change a service.  LB_A_SVC names it and may carry a new
+ *	mode, scheduler or flowlet timeout; LB_A_WEIGHTS, if present, sets the
+ *	weight of every target at once, in target order.  All or nothing.
+ * @LB_CMD_TGT_NEW: add a target (LB_A_TGT: mark, optional mask and weight)
+ *	to a service.  Refused if the service has a target with that mark.
+ * @LB_CMD_TGT_DEL: delete the target with LB_TGT_A_MARK (or LB_TGT_A_ID);
+ *	its flows move to the service's other targets.
+ * @LB_CMD_TGT_SET: change a target's weight (LB_TGT_A_WEIGHT) or mask.
+ * @LB_CMD_FLOW_GET: dump the flow table (LB_A_FLOW per flow).
+ * @LB_CMD_FLOW_FLUSH: forget every flow; next packets choose anew.
+ * @LB_CMD_INFO_GET: namespace-wide settings and figures (LB_A_INFO).
+ */
+enum lb_cmd {
+	LB_CMD_UNSPEC,
+	LB_CMD_SVC_GET,
+	LB_CMD_SVC_NEW,
+	LB_CMD_SVC_DEL,
+	LB_CMD_SVC_SET,
+	LB_CMD_TGT_NEW,
+	LB_CMD_TGT_DEL,
+	LB_CMD_TGT_SET,
+	LB_CMD_FLOW_GET,
+	LB_CMD_FLOW_FLUSH,
+	LB_CMD_INFO_GET,
+	__LB_CMD_MAX
+};
+#define LB_CMD_MAX (__LB_CMD_MAX - 1)
+
+/**
+ * enum lb_attr - top-level attributes
+ * @LB_A_SVC: nest, enum lb_svc_attr
+ * @LB_A_TGT: nest, enum lb_tgt_attr
+ * @LB_A_WEIGHTS: nest of LB_A_WEIGHT (u32), one per target, in target order
+ * @LB_A_WEIGHT: u32, only inside LB_A_WEIGHTS
+ * @LB_A_FLOW: nest, enum lb_flow_attr (replies)
+ * @LB_A_INFO: nest, enum lb_info_attr (replies)
+ * @LB_A_PAD: padding for 64-bit attributes
+ */
+enum lb_attr {
+	LB_A_UNSPEC,
+	LB_A_SVC,
+	LB_A_TGT,
+	LB_A_WEIGHTS,
+	LB_A_WEIGHT,
+	LB_A_FLOW,
+	LB_A_INFO,
+	LB_A_PAD,
+	__LB_A_MAX
+};
+#define LB_A_MAX (__LB_A_MAX - 1)
+
+/**
+ * enum lb_svc_attr - a service
+ * @LB_SVC_A_FAMILY: u8, AF_INET or AF_INET6; absent or 0: both
+ * @LB_SVC_A_DADDR: binary, 4 or 16 bytes (needs FAMILY): destination prefix
+ * @LB_SVC_A_DPLEN: u8, destination prefix length
+ * @LB_SVC_A_SADDR: binary, 4 or 16 bytes (needs FAMILY): source prefix
+ * @LB_SVC_A_SPLEN: u8, source prefix length
+ * @LB_SVC_A_PROTO: u8, IP protocol number; absent or 0: any
+ * @LB_SVC_A_DPORT: u16 (host order), destination port (TCP, UDP, SCTP,
+ *	UDP-Lite, DCCP; needs PROTO); absent or 0: any
+ * @LB_SVC_A_IIFNAME: string, input interface name; absent or "": any
+ * @LB_SVC_A_MODE: u8, enum lb_mode
+ * @LB_SVC_A_SCHED: u8, enum lb_sched
+ * @LB_SVC_A_FLOWLET_US: u32, flowlet idle gap in microseconds
+ * @LB_SVC_A_TARGETS: nest of LB_A_TGT (replies)
+ * @LB_SVC_A_STATS: nest, enum lb_stats_attr (replies)
+ * @LB_SVC_A_PAD: padding
+ */
+enum lb_svc_attr {
+	LB_SVC_A_UNSPEC,
+	LB_SVC_A_FAMILY,
+	LB_SVC_A_DADDR,
+	LB_SVC_A_DPLEN,
+	LB_SVC_A_SADDR,
+	LB_SVC_A_SPLEN,
+	LB_SVC_A_PROTO,
+	LB_SVC_A_DPORT,
+	LB_SVC_A_IIFNAME,
+	LB_SVC_A_MODE,
+	LB_SVC_A_SCHED,
+	LB_SVC_A_FLOWLET_US,
+	LB_SVC_A_TARGETS,
+	LB_SVC_A_STATS,
+	LB_SVC_A_PAD,
+	__LB_SVC_A_MAX
+};
+#define LB_SVC_A_MAX (__LB_SVC_A_MAX - 1)
+
+/**
+ * enum lb_tgt_attr - a target
+ * @LB_TGT_A_ID: u32, stable id (replies; may name the target in requests)
+ * @LB_TGT_A_MARK: u32, mark value (XORed in after masking)
+ * @LB_TGT_A_MASK: u32, bits of the mark to clear first; default 0xffffffff
+ * @LB_TGT_A_WEIGHT: u32, 0..LB_WEIGHT_MAX; default 1
+ * @LB_TGT_A_STATS: nest, enum lb_stats_attr (replies)
+ * @LB_TGT_A_PAD: padding
+ */
+enum lb_tgt_attr {
+	LB_TGT_A_UNSPEC,
+	LB_TGT_A_ID,
+	LB_TGT_A_MARK,
+	LB_TGT_A_MASK,
+	LB_TGT_A_WEIGHT,
+	LB_TGT_A_STATS,
+	LB_TGT_A_PAD,
+	__LB_TGT_A_MAX
+};
+#define LB_TGT_A_MAX (__LB_TGT_A_MAX - 1)
+
+/**
+ * enum lb_stats_attr - counters, all u64, summed over CPUs
+ * @LB_STATS_A_PACKETS: packets balanced
+ * @LB_STATS_A_BYTES: bytes balanced (IP length)
+ * @LB_STATS_A_FLOWS_CREATED: flows placed on this target/service
+ * @LB_STATS_A_FLOWS_ACTIVE: flows in the table now
+ * @LB_STATS_A_FALLBACKS: flows placed by stateless hash, table full
+ * @LB_STATS_A_FLOWLET_SWITCHES: flowlets that moved to this target
+ * @LB_STATS_A_PAD: padding
+ */
+enum lb_stats_attr {
+	LB_STATS_A_UNSPEC,
+	LB_STATS_A_PACKETS,
+	LB_STATS_A_BYTES,
+	LB_STATS_A_FLOWS_CREATED,
+	LB_STATS_A_FLOWS_ACTIVE,
+	LB_STATS_A_FALLBACKS,
+	LB_STATS_A_FLOWLET_SWITCHES,
+	LB_STATS_A_PAD,
+	__LB_STATS_A_MAX
+};
+#define LB_STATS_A_MAX (__LB_STATS_A_MAX - 1)
+
+/**
+ * enum lb_flow_attr - a flow table entry (replies)
+ * @LB_FLOW_A_FAMILY: u8
+ * @LB_FLOW_A_PROTO: u8
+ * @LB_FLOW_A_SADDR: binary, 4 or 16 bytes
+ * @LB_FLOW_A_DADDR: binary, 4 or 16 bytes
+ * @LB_FLOW_A_SPORT: u16 (host order)
+ * @LB_FLOW_A_DPORT: u16 (host order)
+ * @LB_FLOW_A_TGT_ID: u32, the target the flow is on
+ * @LB_FLOW_A_IDLE_MS: u32, time since the flow's last packet
+ * @LB_FLOW_A_CLOSING: flag, FIN or RST seen (short timeout)
+ */
+enum lb_flow_attr {
+	LB_FLOW_A_UNSPEC,
+	LB_FLOW_A_FAMILY,
+	LB_FLOW_A_PROTO,
+	LB_FLOW_A_SADDR,
+	LB_FLOW_A_DADDR,
+	LB_FLOW_A_SPORT,
+	LB_FLOW_A_DPORT,
+	LB_FLOW_A_TGT_ID,
+	LB_FLOW_A_IDLE_MS,
+	LB_FLOW_A_CLOSING,
+	__LB_FLOW_A_MAX
+};
+#define LB_FLOW_A_MAX (__LB_FLOW_A_MAX - 1)
+
+/**
+ * enum lb_info_attr - namespace-wide settings and figures (replies)
+ * @LB_INFO_A_FLOWS: u32, flows in the table now
+ * @LB_INFO_A_FLOW_MAX: u32, table bound (module parameter flow_max)
+ * @LB_INFO_A_TIMEOUT_TCP: u32, seconds idle before a TCP flow is forgotten
+ * @LB_INFO_A_TIMEOUT_TCP_CLOSE: u32, the same after FIN or RST
+ * @LB_INFO_A_TIMEOUT_UDP: u32, seconds, UDP
+ * @LB_INFO_A_TIMEOUT_OTHER: u32, seconds, any other protocol
+ * @LB_INFO_A_SERVICES: u32, number of services
+ */
+enum lb_info_attr {
+	LB_INFO_A_UNSPEC,
+	LB_INFO_A_FLOWS,
+	LB_INFO_A_FLOW_MAX,
+	LB_INFO_A_TIMEOUT_TCP,
+	LB_INFO_A_TIMEOUT_TCP_CLOSE,
+	LB_INFO_A_TIMEOUT_UDP,
+	LB_INFO_A_TIMEOUT_OTHER,
+	LB_INFO_A_SERVICES,
+	__LB_INFO_A_MAX
+};
+#define LB_INFO_A_MAX (__LB_INFO_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_LB_H */

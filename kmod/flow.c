@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: the flow table.
+ *
+ * An rhashtable per network namespace: lockless RCU lookups, per-bucket
+ * locks for inserts, resized in the background.  The hash is SipHash with
+ * a secret drawn at load time, so nobody outside can make flows collide.
+ * Entries name their target by id, never by pointer, so they outlive any
+ * configuration snapshot.  The table holds at most flow_max entries; a
+ * delayed work walks it a bounded batch at a time and drops idle flows.
+ */
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <linux/jiffies.h>
+#include <linux/random.h>
+#include <linux/tcp.h>
+#include "lb.h"
+
+#define LB_GC_BATCH	4096		/* entries looked at per GC step */
+#define LB_GC_INTERVAL	HZ		/* between sweeps of the table */
+
+static struct kmem_cache *lb_flow_cache __read_mostly;
+static siphash_key_t lb_flow_secret __read_mostly;
+
+/* Collisions cannot be crafted without the secret; the seed only relabels
+ * buckets when the table is rehashed.
+ */
+static u32 lb_flow_hashfn(const void *data, u32 len, u32 seed)
+{
+	return (u32)siphash(data, len, &lb_flow_secret) ^ seed;
+}
+
+const struct rhashtable_params lb_flow_params = {
+	.head_offset = offsetof(struct lb_flow, node),
+	.key_offset = offsetof(struct lb_flow, key),
+	.key_len = sizeof(struct lb_flow_key),
+	.hashfn = lb_flow_hashfn,
+	.automatic_shrinking = true,
+};
+
+int lb_flow_cache_init(void)
+{
+	get_random_bytes(&lb_flow_secret, sizeof(lb_flow_secret));
+	lb_flow_cache = KMEM_CACHE(lb_flow, 0);
+	return lb_flow_cache ? 0 : -ENOMEM;
+}
+
+/* Context: after every netns is gone, so only RCU callbacks remain. */
+void lb_flow_cache_exit(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(lb_flow_cache);
+}
+
+static void lb_flow_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(lb_flow_cache, container_of(head, struct lb_flow, rcu));
+}
+
+static void lb_flow_free_now(void *ptr, void *arg)
+{
+	kmem_cache_free(lb_flow_cache, ptr);
+}
+
+static u32 lb_flow_timeout(const struct lb_flow *f)
+{
+	if (READ_ONCE(f->closing))
+		return lb_defaults.timeout_tcp_close;
+	switch (f->key.proto) {
+	case IPPROTO_TCP:
+		return lb_defaults.timeout_tcp;
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		return lb_defaults.timeout_udp;
+	default:
+		return lb_defaults.timeout_other;
+	}
+}
+
+/* @now: jiffies, truncated like f->seen */
+bool lb_flow_expired(const struct lb_flow *f, u32 now)
+{
+	return (s32)(now - READ_ONCE(f->seen)) > (s32)(lb_flow_timeout(f) * HZ);
+}
+
+u32 lb_flow_count(struct lb_flow_table *ft)
+{
+	return atomic_read(&ft->ht.nelems);
+}
+
+/* Context: rcu_read_lock. */
+struct lb_flow *lb_flow_lookup(struct lb_flow_table *ft,
+			       const struct lb_flow_key *key)
+{
+	return rhashtable_lookup(&ft->ht, key, lb_flow_params);
+}
+
+/**
+ * lb_flow_insert() - add a flow, unless another CPU just did
+ * @ft: the table
+ * @key: the flow
+ * @tgt_id: its target
+ * @now: jiffies
+ * @stamp: lb_now_us() of this packet
+ * @existed: set if the returned entry was there already
+ *
+ * Context: rcu_read_lock, any context.
+ * Return: the entry, or an ERR_PTR when it cannot be added.
+ */
+struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
+			       const struct lb_flow_key *key, u32 tgt_id,
+			       u32 now, u32 stamp, bool *existed)
+{
+	struct lb_flow *f, *old;
+
+	f = kmem_cache_alloc(lb_flow_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	f->key = *key;
+	f->tgt_id = tgt_id;
+	f->seen = now;
+	f->stamp = stamp;
+	f->closing = 0;
+
+	old = rhashtable_lookup_get_insert_fast(&ft->ht, &f->node,
+						lb_flow_params);
+	*existed = old && !IS_ERR(old);
+	if (old) {
+		kmem_cache_free(lb_flow_cache, f);
+		return old;
+	}
+	return f;
+}
+
+/* Drop @f from the table; its target, if still there, has one flow less. */
+static void lb_flow_remove(struct lb_flow_table *ft, struct lb_flow *f)
+{
+	const struct lb_target *t;
+	struct lb_cfg *cfg;
+
+	if (rhashtable_remove_fast(&ft->ht, &f->node, lb_flow_params))
+		return;		/* somebody else removed it */
+	rcu_read_lock();
+	cfg = rcu_dereference(ft->ln->cfg);
+	t = lb_cfg_target(cfg, READ_ONCE(f->tgt_id));
+	if (t)
+		this_cpu_dec(t->pcpu->flows_active);
+	rcu_read_unlock();
+	call_rcu(&f->rcu, lb_flow_free_rcu);
+}
+
+/**
+ * lb_flow_gc_step() - look at up to @budget entries, drop the idle ones
+ * @ft: the table
+ * @budget: entries to look at
+ *
+ * The walk resumes where the last step stopped.
+ * Return: true when the walk reached the end of the table.
+ */
+bool lb_flow_gc_step(struct lb_flow_table *ft, unsigned int budget)
+{
+	u32 now = (u32)jiffies;
+	struct lb_flow *f;
+	unsigned int seen = 0;
+	bool end = false;
+
+	rhashtable_walk_start(&ft->gc_iter);
+	while (seen < budget) {
+		f = rhashtable_walk_next(&ft->gc_iter);
+		if (!f) {
+			end = true;
+			break;
+		}
+		if (IS_ERR(f)) {
+			if (PTR_ERR(f) == -EAGAIN)
+				continue;	/* resized: walk goes on */
+			break;
+		}
+		seen++;
+		if (lb_flow_expired(f, now))
+			lb_flow_remove(ft, f);
+	}
+	rhashtable_walk_stop(&ft->gc_iter);
+
+	if (end) {
+		rhashtable_walk_exit(&ft->gc_iter);
+		rhashtable_walk_enter(&ft->ht, &ft->gc_iter);
+	}
+	return end;
+}
+
+static void lb_flow_gc_work(struct work_struct *work)
+{
+	struct lb_flow_table *ft = container_of(to_delayed_work(work),
+						struct lb_flow_table, gc);
+	bool end = lb_flow_gc_step(ft, LB_GC_BATCH);
+
+	queue_delayed_work(system_power_efficient_wq, &ft->gc,
+			   end ? LB_GC_INTERVAL : 1);
+}
+
+/* Context: process, configuration lock held. */
+void lb_flow_flush(struct lb_flow_table *ft)
+{
+	struct rhashtable_iter iter;
+	struct lb_flow *f;
+
+	rhashtable_walk_enter(&ft->ht, &iter);
+	rhashtable_walk_start(&iter);
+	while ((f = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(f))
+			continue;
+		lb_flow_remove(ft, f);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+int lb_flow_table_init(struct lb_flow_table *ft, struct lb_net *ln, u32 max)
+{
+	int err;
+
+	err = rhashtable_init(&ft->ht, &lb_flow_params);
+	if (err)
+		return err;
+	ft->ln = ln;
+	ft->max = max;
+	rhashtable_walk_enter(&ft->ht, &ft->gc_iter);
+	INIT_DELAYED_WORK(&ft->gc, lb_flow_gc_work);
+	queue_delayed_work(system_power_efficient_wq, &ft->gc, LB_GC_INTERVAL);
+	return 0;
+}
+
+/* Context: the hooks are gone and readers have finished. */
+void lb_flow_table_destroy(struct lb_flow_table *ft)
+{
+	cancel_delayed_work_sync(&ft->gc);
+	rhashtable_walk_exit(&ft->gc_iter);
+	rhashtable_free_and_destroy(&ft->ht, lb_flow_free_now, NULL);
+}

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lb: internal types shared by the module's files.
+ *
+ * Two layers of state per network namespace:
+ *  - configuration objects (struct lb_svc_conf, struct lb_tgt_conf), owned
+ *    by struct lb_net and changed only under lb_net.lock by netlink;
+ *  - an immutable snapshot (struct lb_cfg) of compiled services (struct
+ *    lb_svc) that the hook reads under RCU.  Every change compiles the
+ *    services it touched, publishes a new snapshot and retires the old one
+ *    after a grace period.
+ * Counters live in per-CPU objects owned by the configuration objects, so
+ * they survive recompilation; snapshots only point at them.
+ */
+#ifndef _LB_H
+#define _LB_H
+
+#include <linux/types.h>
+#include <linux/in6.h>
+#include <linux/if.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/idr.h>
+#include <linux/rhashtable.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <linux/skbuff.h>
+#include <linux/refcount.h>
+#include <linux/lb.h>
+
+struct net;
+struct net_device;
+struct netlink_ext_ack;
+
+union lb_addr {
+	__be32 ip;
+	struct in6_addr in6;
+	__be32 all[4];
+};
+
+/* The hash key of a flow: zero-padded, compared as bytes. */
+struct lb_flow_key {
+	union lb_addr saddr;
+	union lb_addr daddr;
+	__be16 sport;
+	__be16 dport;
+	u8 proto;
+	u8 family;
+	u8 pad[2];
+};
+
+/* What the hook needs from a packet, filled by lb_parse(). */
+struct lb_pkt {
+	struct lb_flow_key key;
+	u32 len;		/* IP datagram length, for byte counters */
+	u32 frag_id;		/* fragments: the datagram's identification */
+	u8 is_frag:1;		/* any fragment: balanced statelessly */
+	u8 tcp_syn:1;		/* SYN without ACK: a new connection */
+	u8 tcp_close:1;		/* FIN or RST */
+};
+
+/* Per-CPU counters.  Updated in the hook (softirq) only, except active. */
+struct lb_pcpu_stats {
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	u64_stats_t flows_created;
+	u64_stats_t fallbacks;
+	u64_stats_t flowlet_switches;
+	struct u64_stats_sync syncp;
+	long flows_active;	/* this_cpu_inc/dec from hook and GC */
+	u32 cursor;		/* per-packet schedule position (services) */
+};
+
+struct lb_stats {
+	u64 packets, bytes, flows_created, flows_active, fallbacks;
+	u64 flowlet_switches;
+};
+
+/*
+ * Counters of a service or target.  Shared by its configuration object
+ * and every compiled copy of it, hence the reference count; the last
+ * compiled copy goes an RCU grace period after it was replaced.
+ */
+struct lb_counters {
+	struct lb_pcpu_stats __percpu *pcpu;
+	atomic_t new_flow_seq;	/* services: WRR over new flows */
+	refcount_t ref;
+};
+
+/* What a service matches.  Addresses are stored masked. */
+struct lb_match {
+	union lb_addr daddr, dmask;
+	union lb_addr saddr, smask;
+	u8 family;		/* 0: IPv4 and IPv6 */
+	u8 dplen, splen;
+	u8 proto;		/* 0: any */
+	__be16 dport;		/* 0: any */
+	char iifname[IFNAMSIZ];	/* "": any */
+};
+
+/* A compiled target, inside a compiled service.  Immutable. */
+struct lb_target {
+	u32 id;
+	u32 mark;
+	u32 mask;
+	u32 weight;
+	const struct lb_svc *svc;
+	struct lb_pcpu_stats __percpu *pcpu;	/* == cnt->pcpu */
+	struct lb_counters *cnt;
+};
+
+#define LB_MAGLEV_SIZE 65521	/* prime; u8 slots, LB_TARGETS_MAX <= 256 */
+
+/* A compiled service.  Immutable once published; RCU-freed. */
+struct lb_svc {
+	struct lb_match m;
+	u8 mode;		/* enum lb_mode */
+	u8 sched;		/* enum lb_sched */
+	u32 flowlet_us;
+	u32 flowlet_gap;	/* flowlet_us in lb_now_us() units */
+	u32 n_targets;
+	u32 wrr_len;		/* 0: no target takes new traffic */
+	struct lb_target *targets;
+	u8 *wrr;		/* smooth WRR order of target indices */
+	u8 *maglev;		/* LB_MAGLEV_SIZE target indices, or NULL */
+	struct lb_counters *st;
+	struct list_head retire;
+};
+
+/* The snapshot the hook reads. */
+struct lb_cfg {
+	u32 n_svc;
+	u32 n_ids;
+	const struct lb_svc **svcs;		/* most specific first */
+	const struct lb_target **by_id;	/* target id -> target */
+	struct list_head retired;	/* freed with this snapshot */
+	struct rcu_work free_work;
+};
+
+struct lb_tgt_conf {
+	struct list_head node;
+	u32 id;
+	u32 mark;
+	u32 mask;
+	u32 weight;
+	struct lb_counters *cnt;
+};
+
+struct lb_svc_conf {
+	struct list_head node;
+	struct lb_match m;
+	u8 mode;
+	u8 sched;
+	u32 flowlet_us;
+	u32 n_targets;
+	struct list_head targets;	/* in the order they were added */
+	struct lb_counters *cnt;
+	struct lb_svc *compiled;
+};
+
+struct lb_flow {
+	struct rhash_head node;
+	struct lb_flow_key key;
+	u32 tgt_id;
+	u32 seen;		/* jiffies of the last packet */
+	u32 stamp;		/* flowlet: last packet, in ~us (ns >> 10) */
+	u8 closing;		/* FIN or RST seen */
+	struct rcu_head rcu;
+};
+
+struct lb_flow_table {
+	struct rhashtable ht;
+	u32 max;
+	struct delayed_work gc;
+	struct rhashtable_iter gc_iter;
+	struct lb_net *ln;
+};
+
+struct lb_net {
+	struct lb_cfg __rcu *cfg;
+	struct mutex lock;		/* serialises configuration writers */
+	struct list_head services;	/* struct lb_svc_conf, as added */
+	u32 n_services;
+	struct ida tgt_ids;
+	u32 next_id;			/* ids are handed out cyclically */
+	struct lb_flow_table flows;
+};
+
+/* Module-wide settings (module parameters), read-only after load. */
+struct lb_defaults {
+	u8 mode;
+	u8 sched;
+	u32 flowlet_us;
+	u32 flow_max;
+	u32 timeout_tcp;	/* seconds */
+	u32 timeout_tcp_close;
+	u32 timeout_udp;
+	u32 timeout_other;
+};
+
+extern struct lb_defaults lb_defaults;
+extern struct workqueue_struct *lb_wq;	/* snapshot frees; drained on exit */
+
+/* main.c */
+struct lb_net *lb_net(const struct net *net);
+
+/* parse.c */
+int lb_parse(const struct sk_buff *skb, u8 family, struct lb_pkt *pkt);
+
+/* service.c */
+int lb_net_init(struct lb_net *ln, u32 flow_max);
+void lb_net_exit(struct lb_net *ln);
+const struct lb_svc *lb_svc_lookup(const struct lb_cfg *cfg,
+				   const struct lb_flow_key *key,
+				   const struct net_device *in);
+struct lb_svc_conf *lb_svc_conf_find(struct lb_net *ln,
+				     const struct lb_match *m);
+int lb_match_init(struct lb_match *m, u8 family,
+		  const union lb_addr *daddr, u8 dplen,
+		  const union lb_addr *saddr, u8 splen, u8 proto,
+		  __be16 dport, const char *iifname,
+		  struct netlink_ext_ack *extack);
+int lb_svc_add(struct lb_net *ln, const struct lb_match *m, u8 mode,
+	       u8 sched, u32 flowlet_us, struct netlink_ext_ack *extack);
+int lb_svc_del(struct lb_net *ln, struct lb_svc_conf *sc);
+int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
+		  int sched, s64 flowlet_us, const u32 *weights, u32 n_weights,
+		  struct netlink_ext_ack *extack);
+int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
+	       u32 weight, struct netlink_ext_ack *extack);
+int lb_tgt_del(struct lb_net *ln, struct lb_svc_conf *sc,
+	       struct lb_tgt_conf *tc);
+int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
+		  struct lb_tgt_conf *tc, s64 weight, s64 mask,
+		  struct netlink_ext_ack *extack);
+struct lb_tgt_conf *lb_tgt_conf_find(struct lb_svc_conf *sc, s64 id, s64 mark);
+void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s);
+const struct lb_target *lb_cfg_target(const struct lb_cfg *cfg, u32 id);
+
+/* sched.c */
+u32 lb_wrr_build(const u32 *weights, u32 n, u8 *order, u32 max_len);
+const struct lb_target *lb_pick(struct lb_net *ln, const struct lb_cfg *cfg,
+				const struct lb_svc *svc,
+				const struct lb_pkt *pkt);
+void lb_count(const struct lb_svc *svc, const struct lb_target *t, u32 len);
+
+/* maglev.c */
+int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n);
+u32 lb_maglev_hash(const struct lb_flow_key *key);
+u32 lb_frag_hash(const struct lb_pkt *pkt);
+
+/* flow.c */
+int lb_flow_table_init(struct lb_flow_table *ft, struct lb_net *ln, u32 max);
+void lb_flow_table_destroy(struct lb_flow_table *ft);
+struct lb_flow *lb_flow_lookup(struct lb_flow_table *ft,
+			       const struct lb_flow_key *key);
+struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
+			       const struct lb_flow_key *key, u32 tgt_id,
+			       u32 now, u32 stamp, bool *existed);
+bool lb_flow_expired(const struct lb_flow *f, u32 now);
+void lb_flow_flush(struct lb_flow_table *ft);
+bool lb_flow_gc_step(struct lb_flow_table *ft, unsigned int budget);
+u32 lb_flow_count(struct lb_flow_table *ft);
+extern const struct rhashtable_params lb_flow_params;
+int lb_flow_cache_init(void);
+void lb_flow_cache_exit(void);
+
+/* hook.c */
+unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
+			const struct net_device *in);
+int lb_hooks_register(struct net *net);
+void lb_hooks_unregister(struct net *net);
+
+/* netlink.c */
+int lb_genl_register(void);
+void lb_genl_unregister(void);
+
+/* params.c */
+int lb_params_parse(void);
+int lb_params_apply(struct lb_net *ln);
+
+#endif /* _LB_H */

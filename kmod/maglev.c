@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: Maglev consistent hashing (Eisenbud et al., NSDI 2016), weighted.
+ *
+ * Used where a flow must land on the same target without state: when the
+ * flow table is full, for IP fragments, and as the "maglev" new-flow
+ * scheduler.  Both the table and the flow hash depend only on the
+ * configuration and the packet (fixed hash keys), so two routers with the
+ * same configuration place every flow alike, and removing one of N targets
+ * moves only the flows that were on it plus about 1/N of the others.
+ */
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <linux/gcd.h>
+#include <linux/bitmap.h>
+#include "lb.h"
+
+/* Fixed, public keys: placement must agree across routers and reboots. */
+static const siphash_key_t lb_place_key = {
+	{ 0x6c622d6d61676c65ULL, 0x762d706c61636521ULL }
+};
+static const siphash_key_t lb_perm_key = {
+	{ 0x6c622d7065726d75ULL, 0x746174696f6e2121ULL }
+};
+
+/* Turns per round are weights scaled so a round fits well in the table. */
+#define LB_MAGLEV_TURNS_MAX (LB_MAGLEV_SIZE / 64)
+
+u32 lb_maglev_hash(const struct lb_flow_key *key)
+{
+	return siphash(key, sizeof(*key), &lb_place_key);
+}
+
+/* All fragments of a datagram share addresses, protocol and id. */
+u32 lb_frag_hash(const struct lb_pkt *pkt)
+{
+	struct lb_flow_key k = pkt->key;
+
+	k.sport = htons(pkt->frag_id >> 16);
+	k.dport = htons(pkt->frag_id & 0xffff);
+	return lb_maglev_hash(&k);
+}
+
+/**
+ * lb_maglev_build() - fill a lookup table of LB_MAGLEV_SIZE slots
+ * @table: LB_MAGLEV_SIZE target indices
+ * @targets: the service's targets; those of weight 0 get no slot
+ * @n: number of targets (<= LB_TARGETS_MAX)
+ *
+ * Each target's permutation comes from its mark alone, not its position,
+ * so adding or removing another target leaves it where it was.
+ *
+ * Return: 0, -ENOENT if no target has a weight, -ENOMEM.
+ */
+int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n)
+{
+	u32 *offset, *skip, *next, *turns;
+	u32 i, filled = 0, g = 0, wmax = 0, shift = 0;
+	unsigned long *used;
+	int ret = -ENOMEM;
+
+	for (i = 0; i < n; i++) {
+		if (!targets[i].weight)
+			continue;
+		g = g ? gcd(g, targets[i].weight) : targets[i].weight;
+		wmax = max(wmax, targets[i].weight);
+	}
+	if (!g)
+		return -ENOENT;
+	while ((wmax / g) >> shift > LB_MAGLEV_TURNS_MAX)
+		shift++;
+
+	offset = kcalloc(n, sizeof(*offset), GFP_KERNEL);
+	skip = kcalloc(n, sizeof(*skip), GFP_KERNEL);
+	next = kcalloc(n, sizeof(*next), GFP_KERNEL);
+	turns = kcalloc(n, sizeof(*turns), GFP_KERNEL);
+	used = bitmap_zalloc(LB_MAGLEV_SIZE, GFP_KERNEL);
+	if (!offset || !skip || !next || !turns || !used)
+		goto out;
+
+	for (i = 0; i < n; i++) {
+		u64 h = siphash_1u32(targets[i].mark, &lb_perm_key);
+
+		offset[i] = (u32)h % LB_MAGLEV_SIZE;
+		skip[i] = (u32)(h >> 32) % (LB_MAGLEV_SIZE - 1) + 1;
+		if (targets[i].weight)
+			turns[i] = max(1U, (targets[i].weight / g) >> shift);
+	}
+
+	while (filled < LB_MAGLEV_SIZE) {
+		for (i = 0; i < n && filled < LB_MAGLEV_SIZE; i++) {
+			u32 t;
+
+			for (t = 0; t < turns[i] && filled < LB_MAGLEV_SIZE;
+			     t++) {
+				u32 c;
+
+				do {
+					c = (offset[i] + (u64)next[i] * skip[i]) %
+					    LB_MAGLEV_SIZE;
+					next[i]++;
+				} while (__test_and_set_bit(c, used));
+				table[c] = i;
+				filled++;
+			}
+		}
+	}
+	ret = 0;
+out:
+	bitmap_free(used);
+	kfree(turns);
+	kfree(next);
+	kfree(skip);
+	kfree(offset);
+	return ret;
+}

@@ -1,0 +1,761 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: the generic netlink family "lb" (include/uapi/linux/lb.h).
+ *
+ * Policies check types and lengths; the handlers check meaning and say
+ * what is wrong through extack.  A request is parsed and checked whole
+ * before anything changes, and service.c undoes a change it cannot
+ * publish, so a rejected request leaves the configuration as it was.
+ */
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+#include "lb.h"
+
+#define LB_REPLY_ONLY(what) \
+	{ .type = NLA_REJECT, .reject_message = what " are read-only" }
+
+static const struct nla_policy lb_svc_policy[LB_SVC_A_MAX + 1] = {
+	[LB_SVC_A_FAMILY] = { .type = NLA_U8 },
+	[LB_SVC_A_DADDR] = { .type = NLA_BINARY, .len = 16 },
+	[LB_SVC_A_DPLEN] = { .type = NLA_U8 },
+	[LB_SVC_A_SADDR] = { .type = NLA_BINARY, .len = 16 },
+	[LB_SVC_A_SPLEN] = { .type = NLA_U8 },
+	[LB_SVC_A_PROTO] = { .type = NLA_U8 },
+	[LB_SVC_A_DPORT] = { .type = NLA_U16 },
+	[LB_SVC_A_IIFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[LB_SVC_A_MODE] = { .type = NLA_U8 },
+	[LB_SVC_A_SCHED] = { .type = NLA_U8 },
+	[LB_SVC_A_FLOWLET_US] = { .type = NLA_U32 },
+	[LB_SVC_A_TARGETS] = { .type = NLA_REJECT,
+			       .reject_message = "use path add to add targets" },
+	[LB_SVC_A_STATS] = LB_REPLY_ONLY("counters"),
+};
+
+static const struct nla_policy lb_tgt_policy[LB_TGT_A_MAX + 1] = {
+	[LB_TGT_A_ID] = { .type = NLA_U32 },
+	[LB_TGT_A_MARK] = { .type = NLA_U32 },
+	[LB_TGT_A_MASK] = { .type = NLA_U32 },
+	[LB_TGT_A_WEIGHT] = { .type = NLA_U32 },
+	[LB_TGT_A_STATS] = LB_REPLY_ONLY("counters"),
+};
+
+static const struct nla_policy lb_policy[LB_A_MAX + 1] = {
+	[LB_A_SVC] = NLA_POLICY_NESTED(lb_svc_policy),
+	[LB_A_TGT] = NLA_POLICY_NESTED(lb_tgt_policy),
+	[LB_A_WEIGHTS] = { .type = NLA_NESTED },
+	[LB_A_WEIGHT] = { .type = NLA_REJECT,
+			  .reject_message = "weights go inside LB_A_WEIGHTS" },
+	[LB_A_FLOW] = LB_REPLY_ONLY("flows"),
+	[LB_A_INFO] = LB_REPLY_ONLY("figures"),
+};
+
+static struct genl_family lb_genl_family;
+
+/* The value of an optional attribute, or a default. */
+static u32 lb_nla_u32(const struct nlattr *nla, u32 def)
+{
+	return nla ? nla_get_u32(nla) : def;
+}
+
+static u8 lb_nla_u8(const struct nlattr *nla, u8 def)
+{
+	return nla ? nla_get_u8(nla) : def;
+}
+
+/* Requests */
+
+static int lb_nl_addr(const struct nlattr *attr, u8 family,
+		      union lb_addr *addr, struct netlink_ext_ack *extack)
+{
+	int len = family == AF_INET ? 4 : 16;
+
+	if (!family) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "an address needs a family");
+		return -EINVAL;
+	}
+	if (nla_len(attr) != len) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "address length does not match its family");
+		return -EINVAL;
+	}
+	memset(addr, 0, sizeof(*addr));
+	nla_memcpy(addr, attr, len);
+	return 0;
+}
+
+/* The match of LB_A_SVC; a missing LB_A_SVC is the catch-all. */
+static int lb_nl_match(struct nlattr **tb, struct lb_match *m,
+		       struct netlink_ext_ack *extack)
+{
+	union lb_addr daddr, saddr;
+	u8 family = 0;
+	int err;
+
+	if (tb[LB_SVC_A_FAMILY])
+		family = nla_get_u8(tb[LB_SVC_A_FAMILY]);
+	if (family && family != AF_INET && family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LB_SVC_A_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EINVAL;
+	}
+	if (tb[LB_SVC_A_DADDR]) {
+		err = lb_nl_addr(tb[LB_SVC_A_DADDR], family, &daddr, extack);
+		if (err)
+			return err;
+	}
+	if (tb[LB_SVC_A_SADDR]) {
+		err = lb_nl_addr(tb[LB_SVC_A_SADDR], family, &saddr, extack);
+		if (err)
+			return err;
+	}
+	return lb_match_init(m, family,
+			     tb[LB_SVC_A_DADDR] ? &daddr : NULL,
+			     lb_nla_u8(tb[LB_SVC_A_DPLEN],
+						tb[LB_SVC_A_DADDR] ?
+						(family == AF_INET ? 32 : 128) :
+						0),
+			     tb[LB_SVC_A_SADDR] ? &saddr : NULL,
+			     lb_nla_u8(tb[LB_SVC_A_SPLEN],
+						tb[LB_SVC_A_SADDR] ?
+						(family == AF_INET ? 32 : 128) :
+						0),
+			     lb_nla_u8(tb[LB_SVC_A_PROTO], 0),
+			     tb[LB_SVC_A_DPORT] ? htons(nla_get_u16(tb[LB_SVC_A_DPORT])) : 0,
+			     tb[LB_SVC_A_IIFNAME] ?
+			     nla_data(tb[LB_SVC_A_IIFNAME]) : NULL,
+			     extack);
+}
+
+static int lb_nl_parse_svc(struct genl_info *info, struct nlattr **tb)
+{
+	memset(tb, 0, sizeof(*tb) * (LB_SVC_A_MAX + 1));
+	if (!info->attrs[LB_A_SVC])
+		return 0;
+	return nla_parse_nested(tb, LB_SVC_A_MAX, info->attrs[LB_A_SVC],
+				lb_svc_policy, info->extack);
+}
+
+/*
+ * The service a request names (LB_A_SVC with LB_SVC_A_FAMILY, 0 for the
+ * catch-all), or else the namespace's only one.
+ */
+static struct lb_svc_conf *lb_nl_svc(struct lb_net *ln, struct genl_info *info,
+				     struct nlattr **tb)
+{
+	struct lb_svc_conf *sc;
+	struct lb_match m;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	if (!tb[LB_SVC_A_FAMILY]) {
+		if (ln->n_services == 1)
+			return list_first_entry(&ln->services,
+						struct lb_svc_conf, node);
+		if (ln->n_services)
+			NL_SET_ERR_MSG(info->extack,
+				       "several services: name one with vip");
+		else
+			NL_SET_ERR_MSG(info->extack,
+				       "no service: add one with vip add");
+		return ERR_PTR(-ENOENT);
+	}
+	err = lb_nl_match(tb, &m, info->extack);
+	if (err)
+		return ERR_PTR(err);
+	sc = lb_svc_conf_find(ln, &m);
+	if (!sc) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[LB_A_SVC],
+				    "no such service");
+		return ERR_PTR(-ENOENT);
+	}
+	return sc;
+}
+
+static int lb_nl_parse_tgt(struct genl_info *info, struct nlattr **tb)
+{
+	if (!info->attrs[LB_A_TGT]) {
+		NL_SET_ERR_MSG(info->extack, "missing target (LB_A_TGT)");
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, LB_TGT_A_MAX, info->attrs[LB_A_TGT],
+				lb_tgt_policy, info->extack);
+}
+
+static struct lb_tgt_conf *lb_nl_tgt(struct lb_svc_conf *sc,
+				     struct genl_info *info, struct nlattr **tb)
+{
+	struct lb_tgt_conf *tc;
+
+	if (!tb[LB_TGT_A_ID] && !tb[LB_TGT_A_MARK]) {
+		NL_SET_ERR_MSG(info->extack, "name the target by mark or id");
+		return ERR_PTR(-EINVAL);
+	}
+	tc = lb_tgt_conf_find(sc, tb[LB_TGT_A_ID] ?
+			      (s64)nla_get_u32(tb[LB_TGT_A_ID]) : -1,
+			      tb[LB_TGT_A_MARK] ?
+			      (s64)nla_get_u32(tb[LB_TGT_A_MARK]) : -1);
+	if (!tc) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[LB_A_TGT],
+				    "the service has no such path");
+		return ERR_PTR(-ENOENT);
+	}
+	return tc;
+}
+
+static int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	struct lb_match m;
+	int err;
+
+	err = lb_nl_parse_svc(info, tb);
+	if (err)
+		return err;
+	err = lb_nl_match(tb, &m, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&ln->lock);
+	err = lb_svc_add(ln, &m,
+			 lb_nla_u8(tb[LB_SVC_A_MODE], lb_defaults.mode),
+			 lb_nla_u8(tb[LB_SVC_A_SCHED],
+					    lb_defaults.sched),
+			 lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
+					     lb_defaults.flowlet_us),
+			 info->extack);
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+static int lb_nl_svc_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	struct lb_svc_conf *sc;
+	int err;
+
+	err = lb_nl_parse_svc(info, tb);
+	if (err)
+		return err;
+	if (!tb[LB_SVC_A_FAMILY]) {
+		NL_SET_ERR_MSG(info->extack, "name the service to delete");
+		return -EINVAL;
+	}
+	mutex_lock(&ln->lock);
+	sc = lb_nl_svc(ln, info, tb);
+	err = IS_ERR(sc) ? PTR_ERR(sc) : lb_svc_del(ln, sc);
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+/* LB_A_WEIGHTS: a nest of LB_A_WEIGHT u32s, at most LB_TARGETS_MAX. */
+static int lb_nl_weights(const struct nlattr *nest, u32 *w, u32 *n,
+			 struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	int rem;
+
+	*n = 0;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != LB_A_WEIGHT || nla_len(a) != sizeof(u32)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "weights must be LB_A_WEIGHT u32");
+			return -EINVAL;
+		}
+		if (*n == LB_TARGETS_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "too many weights");
+			return -EINVAL;
+		}
+		w[(*n)++] = nla_get_u32(a);
+	}
+	if (rem) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "trailing bytes in weights");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int lb_nl_svc_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	struct lb_svc_conf *sc;
+	u32 *weights = NULL, n = 0;
+	int err;
+
+	err = lb_nl_parse_svc(info, tb);
+	if (err)
+		return err;
+	if (!tb[LB_SVC_A_MODE] && !tb[LB_SVC_A_SCHED] &&
+	    !tb[LB_SVC_A_FLOWLET_US] && !info->attrs[LB_A_WEIGHTS]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to change: give a mode, scheduler, flowlet timeout or weights");
+		return -EINVAL;
+	}
+	if (info->attrs[LB_A_WEIGHTS]) {
+		weights = kcalloc(LB_TARGETS_MAX, sizeof(*weights), GFP_KERNEL);
+		if (!weights)
+			return -ENOMEM;
+		err = lb_nl_weights(info->attrs[LB_A_WEIGHTS], weights, &n,
+				    info->extack);
+		if (err)
+			goto out;
+	}
+	mutex_lock(&ln->lock);
+	sc = lb_nl_svc(ln, info, tb);
+	err = IS_ERR(sc) ? PTR_ERR(sc) :
+	      lb_svc_update(ln, sc,
+			    tb[LB_SVC_A_MODE] ?
+			    (s64)nla_get_u8(tb[LB_SVC_A_MODE]) : -1,
+			    tb[LB_SVC_A_SCHED] ?
+			    (s64)nla_get_u8(tb[LB_SVC_A_SCHED]) : -1,
+			    tb[LB_SVC_A_FLOWLET_US] ?
+			    (s64)nla_get_u32(tb[LB_SVC_A_FLOWLET_US]) : -1,
+			    weights, n, info->extack);
+	mutex_unlock(&ln->lock);
+out:
+	kfree(weights);
+	return err;
+}
+
+static int lb_nl_tgt_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	struct nlattr *tt[LB_TGT_A_MAX + 1];
+	struct lb_svc_conf *sc;
+	int err;
+
+	err = lb_nl_parse_svc(info, tb) ?: lb_nl_parse_tgt(info, tt);
+	if (err)
+		return err;
+	if (!tt[LB_TGT_A_MARK]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[LB_A_TGT],
+				    "a path needs a mark");
+		return -EINVAL;
+	}
+	if (tt[LB_TGT_A_ID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tt[LB_TGT_A_ID],
+				    "ids are chosen by the kernel");
+		return -EINVAL;
+	}
+	mutex_lock(&ln->lock);
+	sc = lb_nl_svc(ln, info, tb);
+	err = IS_ERR(sc) ? PTR_ERR(sc) :
+	      lb_tgt_add(ln, sc, nla_get_u32(tt[LB_TGT_A_MARK]),
+			 lb_nla_u32(tt[LB_TGT_A_MASK], ~0U),
+			 lb_nla_u32(tt[LB_TGT_A_WEIGHT], 1),
+			 info->extack);
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+static int lb_nl_tgt_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	struct nlattr *tt[LB_TGT_A_MAX + 1];
+	struct lb_svc_conf *sc;
+	struct lb_tgt_conf *tc;
+	int err;
+
+	err = lb_nl_parse_svc(info, tb) ?: lb_nl_parse_tgt(info, tt);
+	if (err)
+		return err;
+	mutex_lock(&ln->lock);
+	sc = lb_nl_svc(ln, info, tb);
+	tc = IS_ERR(sc) ? ERR_CAST(sc) : lb_nl_tgt(sc, info, tt);
+	err = IS_ERR(tc) ? PTR_ERR(tc) : lb_tgt_del(ln, sc, tc);
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+static int lb_nl_tgt_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	struct nlattr *tt[LB_TGT_A_MAX + 1];
+	struct lb_svc_conf *sc;
+	struct lb_tgt_conf *tc;
+	int err;
+
+	err = lb_nl_parse_svc(info, tb) ?: lb_nl_parse_tgt(info, tt);
+	if (err)
+		return err;
+	if (!tt[LB_TGT_A_WEIGHT] && !tt[LB_TGT_A_MASK]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to change: give a weight or mask");
+		return -EINVAL;
+	}
+	mutex_lock(&ln->lock);
+	sc = lb_nl_svc(ln, info, tb);
+	tc = IS_ERR(sc) ? ERR_CAST(sc) : lb_nl_tgt(sc, info, tt);
+	err = IS_ERR(tc) ? PTR_ERR(tc) :
+	      lb_tgt_update(ln, sc, tc,
+			    tt[LB_TGT_A_WEIGHT] ?
+			    (s64)nla_get_u32(tt[LB_TGT_A_WEIGHT]) : -1,
+			    tt[LB_TGT_A_MASK] ?
+			    (s64)nla_get_u32(tt[LB_TGT_A_MASK]) : -1,
+			    info->extack);
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+static int lb_nl_flow_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+
+	mutex_lock(&ln->lock);
+	lb_flow_flush(&ln->flows);
+	mutex_unlock(&ln->lock);
+	return 0;
+}
+
+/* Replies */
+
+static int lb_nl_put_stats(struct sk_buff *skb, int type,
+			   struct lb_pcpu_stats __percpu *pcpu)
+{
+	struct nlattr *nest;
+	struct lb_stats s;
+
+	lb_stats_read(pcpu, &s);
+	nest = nla_nest_start(skb, type);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_PACKETS, s.packets,
+			      LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_BYTES, s.bytes, LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWS_CREATED, s.flows_created,
+			      LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWS_ACTIVE, s.flows_active,
+			      LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_FALLBACKS, s.fallbacks,
+			      LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWLET_SWITCHES,
+			      s.flowlet_switches, LB_STATS_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int lb_nl_put_match(struct sk_buff *skb, const struct lb_match *m)
+{
+	int alen = m->family == AF_INET ? 4 : 16;
+
+	if (m->family &&
+	    (nla_put_u8(skb, LB_SVC_A_FAMILY, m->family) ||
+	     nla_put(skb, LB_SVC_A_DADDR, alen, &m->daddr) ||
+	     nla_put_u8(skb, LB_SVC_A_DPLEN, m->dplen)))
+		return -EMSGSIZE;
+	if (m->splen &&
+	    (nla_put(skb, LB_SVC_A_SADDR, alen, &m->saddr) ||
+	     nla_put_u8(skb, LB_SVC_A_SPLEN, m->splen)))
+		return -EMSGSIZE;
+	if (m->proto && nla_put_u8(skb, LB_SVC_A_PROTO, m->proto))
+		return -EMSGSIZE;
+	if (m->dport && nla_put_u16(skb, LB_SVC_A_DPORT, ntohs(m->dport)))
+		return -EMSGSIZE;
+	if (m->iifname[0] && nla_put_string(skb, LB_SVC_A_IIFNAME, m->iifname))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Room for one target with its counters in a reply. */
+#define LB_NL_TGT_SIZE \
+	(nla_total_size(0) + 4 * nla_total_size(sizeof(u32)) + \
+	 nla_total_size(0) + 6 * nla_total_size_64bit(sizeof(u64)))
+
+static int lb_nl_put_tgt(struct sk_buff *skb, const struct lb_tgt_conf *tc)
+{
+	struct nlattr *nest = nla_nest_start(skb, LB_A_TGT);
+
+	if (!nest ||
+	    nla_put_u32(skb, LB_TGT_A_ID, tc->id) ||
+	    nla_put_u32(skb, LB_TGT_A_MARK, tc->mark) ||
+	    nla_put_u32(skb, LB_TGT_A_MASK, tc->mask) ||
+	    nla_put_u32(skb, LB_TGT_A_WEIGHT, tc->weight) ||
+	    lb_nl_put_stats(skb, LB_TGT_A_STATS, tc->cnt->pcpu))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int lb_nl_fill_svc(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+			  const struct lb_svc_conf *sc)
+{
+	struct nlattr *svc, *tgts;
+	struct lb_tgt_conf *tc;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &lb_genl_family, flags,
+			  LB_CMD_SVC_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	svc = nla_nest_start(skb, LB_A_SVC);
+	if (!svc || lb_nl_put_match(skb, &sc->m) ||
+	    nla_put_u8(skb, LB_SVC_A_MODE, sc->mode) ||
+	    nla_put_u8(skb, LB_SVC_A_SCHED, sc->sched) ||
+	    nla_put_u32(skb, LB_SVC_A_FLOWLET_US, sc->flowlet_us))
+		goto err;
+	tgts = nla_nest_start(skb, LB_SVC_A_TARGETS);
+	if (!tgts)
+		goto err;
+	list_for_each_entry(tc, &sc->targets, node)
+		if (lb_nl_put_tgt(skb, tc))
+			goto err;
+	nla_nest_end(skb, tgts);
+	if (lb_nl_put_stats(skb, LB_SVC_A_STATS, sc->cnt->pcpu))
+		goto err;
+	nla_nest_end(skb, svc);
+	genlmsg_end(skb, hdr);
+	return 0;
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int lb_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	struct lb_svc_conf *sc;
+	struct sk_buff *msg = NULL;
+	int err;
+
+	err = lb_nl_parse_svc(info, tb);
+	if (err)
+		return err;
+	mutex_lock(&ln->lock);
+	sc = lb_nl_svc(ln, info, tb);
+	if (IS_ERR(sc)) {
+		err = PTR_ERR(sc);
+		goto unlock;
+	}
+	msg = nlmsg_new(NLMSG_GOODSIZE + sc->n_targets * LB_NL_TGT_SIZE,
+			GFP_KERNEL);
+	err = msg ? lb_nl_fill_svc(msg, info->snd_portid, info->snd_seq, 0,
+				   sc) : -ENOMEM;
+unlock:
+	mutex_unlock(&ln->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: services already dumped. */
+static int lb_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct lb_net *ln = lb_net(sock_net(skb->sk));
+	struct lb_svc_conf *sc;
+	long i = 0;
+	int err = 0;
+
+	mutex_lock(&ln->lock);
+	list_for_each_entry(sc, &ln->services, node) {
+		if (i++ < cb->args[0])
+			continue;
+		err = lb_nl_fill_svc(skb, NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI, sc);
+		if (err)
+			break;
+		cb->args[0] = i;
+	}
+	mutex_unlock(&ln->lock);
+	/* A service too big for an empty message is an error, not a loop. */
+	return err && !skb->len ? err : skb->len;
+}
+
+static int lb_nl_info_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &lb_genl_family, 0, LB_CMD_INFO_GET);
+	if (!hdr)
+		goto err;
+	nest = nla_nest_start(msg, LB_A_INFO);
+	mutex_lock(&ln->lock);
+	if (!nest ||
+	    nla_put_u32(msg, LB_INFO_A_FLOWS, lb_flow_count(&ln->flows)) ||
+	    nla_put_u32(msg, LB_INFO_A_FLOW_MAX, ln->flows.max) ||
+	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_TCP, lb_defaults.timeout_tcp) ||
+	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_TCP_CLOSE,
+			lb_defaults.timeout_tcp_close) ||
+	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_UDP, lb_defaults.timeout_udp) ||
+	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_OTHER,
+			lb_defaults.timeout_other) ||
+	    nla_put_u32(msg, LB_INFO_A_SERVICES, ln->n_services)) {
+		mutex_unlock(&ln->lock);
+		goto err;
+	}
+	mutex_unlock(&ln->lock);
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* Flow dumps walk the table with an iterator kept across calls. */
+static int lb_nl_flow_start(struct netlink_callback *cb)
+{
+	struct lb_net *ln = lb_net(sock_net(cb->skb->sk));
+	struct rhashtable_iter *iter;
+
+	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
+	if (!iter)
+		return -ENOMEM;
+	rhashtable_walk_enter(&ln->flows.ht, iter);
+	cb->args[0] = (long)iter;
+	return 0;
+}
+
+static int lb_nl_flow_done(struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+
+	if (iter) {
+		rhashtable_walk_exit(iter);
+		kfree(iter);
+	}
+	return 0;
+}
+
+static int lb_nl_fill_flow(struct sk_buff *skb, struct netlink_callback *cb,
+			   const struct lb_flow *f, u32 now)
+{
+	const struct lb_flow_key *k = &f->key;
+	int alen = k->family == AF_INET ? 4 : 16;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &lb_genl_family, NLM_F_MULTI, LB_CMD_FLOW_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, LB_A_FLOW);
+	if (!nest ||
+	    nla_put_u8(skb, LB_FLOW_A_FAMILY, k->family) ||
+	    nla_put_u8(skb, LB_FLOW_A_PROTO, k->proto) ||
+	    nla_put(skb, LB_FLOW_A_SADDR, alen, &k->saddr) ||
+	    nla_put(skb, LB_FLOW_A_DADDR, alen, &k->daddr) ||
+	    nla_put_u16(skb, LB_FLOW_A_SPORT, ntohs(k->sport)) ||
+	    nla_put_u16(skb, LB_FLOW_A_DPORT, ntohs(k->dport)) ||
+	    nla_put_u32(skb, LB_FLOW_A_TGT_ID, READ_ONCE(f->tgt_id)) ||
+	    nla_put_u32(skb, LB_FLOW_A_IDLE_MS,
+			jiffies_to_msecs(now - READ_ONCE(f->seen))) ||
+	    (READ_ONCE(f->closing) && nla_put_flag(skb, LB_FLOW_A_CLOSING))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int lb_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+	u32 now = (u32)jiffies;
+	struct lb_flow *f;
+
+	rhashtable_walk_start(iter);
+	for (;;) {
+		/* Peek, so a flow that does not fit is sent next time. */
+		f = rhashtable_walk_peek(iter);
+		if (IS_ERR(f) && PTR_ERR(f) == -EAGAIN)
+			continue;
+		if (IS_ERR_OR_NULL(f) || lb_nl_fill_flow(skb, cb, f, now))
+			break;
+		rhashtable_walk_next(iter);
+	}
+	rhashtable_walk_stop(iter);
+	return skb->len;
+}
+
+static const struct genl_ops lb_genl_ops[] = {
+	{
+		.cmd = LB_CMD_SVC_GET,
+		.doit = lb_nl_svc_get,
+		.dumpit = lb_nl_svc_dump,
+	},
+	{
+		.cmd = LB_CMD_SVC_NEW,
+		.doit = lb_nl_svc_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = LB_CMD_SVC_DEL,
+		.doit = lb_nl_svc_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = LB_CMD_SVC_SET,
+		.doit = lb_nl_svc_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = LB_CMD_TGT_NEW,
+		.doit = lb_nl_tgt_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = LB_CMD_TGT_DEL,
+		.doit = lb_nl_tgt_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = LB_CMD_TGT_SET,
+		.doit = lb_nl_tgt_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* Flows reveal who talks to whom: admin only, as conntrack. */
+		.cmd = LB_CMD_FLOW_GET,
+		.start = lb_nl_flow_start,
+		.dumpit = lb_nl_flow_dump,
+		.done = lb_nl_flow_done,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = LB_CMD_FLOW_FLUSH,
+		.doit = lb_nl_flow_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = LB_CMD_INFO_GET,
+		.doit = lb_nl_info_get,
+	},
+};
+
+static struct genl_family lb_genl_family __ro_after_init = {
+	.name = LB_GENL_NAME,
+	.version = LB_GENL_VERSION,
+	.maxattr = LB_A_MAX,
+	.policy = lb_policy,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = lb_genl_ops,
+	.n_ops = ARRAY_SIZE(lb_genl_ops),
+	.resv_start_op = LB_CMD_INFO_GET + 1,
+};
+
+int lb_genl_register(void)
+{
+	return genl_register_family(&lb_genl_family);
+}
+
+void lb_genl_unregister(void)
+{
+	genl_unregister_family(&lb_genl_family);
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: module parameters, and the services they create at load time.
+ *
+ * "insmod lb.ko mode=flow" alone balances everything the router forwards
+ * over mark 0 (main table) and mark 3 (the seed's "ip rule fwmark 3 table
+ * 100"), 1:1.  Bad parameters fail the load with a message in dmesg.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/inet.h>
+#include <linux/slab.h>
+#include "lb.h"
+
+#define LB_PARAM_MAX 16		/* marks and vips given at load time */
+
+static char *mode = "flow";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "packet, flow or flowlet (default flow)");
+
+static char *sched = "wrr";
+module_param(sched, charp, 0444);
+MODULE_PARM_DESC(sched, "new-flow placement: wrr or maglev (default wrr)");
+
+static char *marks = "0,3";
+module_param(marks, charp, 0444);
+MODULE_PARM_DESC(marks, "path marks, MARK[/MASK],... (default 0,3)");
+
+static char *weights;
+module_param(weights, charp, 0444);
+MODULE_PARM_DESC(weights, "one weight per mark, 0-65535 (default all 1)");
+
+static char *vips;
+module_param(vips, charp, 0444);
+MODULE_PARM_DESC(vips,
+		 "destination prefixes to balance, ADDR[/LEN],... (default: all traffic)");
+
+static unsigned int flowlet_us = 1000;
+module_param(flowlet_us, uint, 0444);
+MODULE_PARM_DESC(flowlet_us, "flowlet idle gap in microseconds (default 1000)");
+
+static unsigned int flow_max = 262144;
+module_param(flow_max, uint, 0444);
+MODULE_PARM_DESC(flow_max,
+		 "flows tracked per namespace; beyond, flows are hashed (default 262144)");
+
+static unsigned int timeout_tcp = 300;
+module_param(timeout_tcp, uint, 0444);
+MODULE_PARM_DESC(timeout_tcp, "seconds an idle TCP flow is kept (default 300)");
+
+static unsigned int timeout_tcp_close = 10;
+module_param(timeout_tcp_close, uint, 0444);
+MODULE_PARM_DESC(timeout_tcp_close,
+		 "seconds a TCP flow is kept after FIN or RST (default 10)");
+
+static unsigned int timeout_udp = 30;
+module_param(timeout_udp, uint, 0444);
+MODULE_PARM_DESC(timeout_udp, "seconds an idle UDP flow is kept (default 30)");
+
+static unsigned int timeout_other = 30;
+module_param(timeout_other, uint, 0444);
+MODULE_PARM_DESC(timeout_other,
+		 "seconds an idle flow of another protocol is kept (default 30)");
+
+struct lb_defaults lb_defaults __read_mostly;
+
+static struct {
+	u32 mark, mask, weight;
+} lb_param_paths[LB_PARAM_MAX];
+static unsigned int lb_param_n_paths;
+
+static struct lb_match lb_param_vips[LB_PARAM_MAX];
+static unsigned int lb_param_n_vips;
+
+static int lb_parse_enum(const char *name, const char *val,
+			 const char *const *names, unsigned int n, u8 *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (sysfs_streq(val, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	pr_err("lb: %s=%s: unknown value\n", name, val);
+	return -EINVAL;
+}
+
+/* Split @list at commas and hand each item to @one. */
+static int lb_parse_list(const char *name, const char *list,
+			 int (*one)(const char *item, unsigned int i))
+{
+	char *copy, *cur, *item;
+	unsigned int i = 0;
+	int err = 0;
+
+	copy = kstrdup(list, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	cur = copy;
+	while ((item = strsep(&cur, ",")) && !err) {
+		if (i == LB_PARAM_MAX) {
+			pr_err("lb: %s: at most %d items\n", name, LB_PARAM_MAX);
+			err = -EINVAL;
+			break;
+		}
+		err = one(strim(item), i++);
+	}
+	kfree(copy);
+	return err ?: i;
+}
+
+static int lb_parse_mark(const char *item, unsigned int i)
+{
+	char buf[24], *slash;
+	u32 mark, mask = ~0U;
+
+	if (strscpy(buf, item, sizeof(buf)) < 0)
+		goto bad;
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		if (kstrtou32(slash + 1, 0, &mask))
+			goto bad;
+	}
+	if (kstrtou32(buf, 0, &mark) || (mark & ~mask))
+		goto bad;
+	lb_param_paths[i].mark = mark;
+	lb_param_paths[i].mask = mask;
+	lb_param_paths[i].weight = 1;
+	return 0;
+bad:
+	pr_err("lb: marks: bad mark \"%s\" (MARK or MARK/MASK, mark within mask)\n",
+	       item);
+	return -EINVAL;
+}
+
+static int lb_parse_weight(const char *item, unsigned int i)
+{
+	u32 w;
+
+	if (kstrtou32(item, 0, &w) || w > LB_WEIGHT_MAX) {
+		pr_err("lb: weights: bad weight \"%s\" (0-65535)\n", item);
+		return -EINVAL;
+	}
+	lb_param_paths[i].weight = w;
+	return 0;
+}
+
+static int lb_parse_vip(const char *item, unsigned int i)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash;
+	union lb_addr addr = {};
+	u8 family, plen;
+
+	if (strscpy(buf, item, sizeof(buf)) < 0)
+		goto bad;
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	if (in4_pton(buf, -1, (u8 *)&addr.ip, -1, NULL)) {
+		family = AF_INET;
+		plen = 32;
+	} else if (in6_pton(buf, -1, addr.in6.s6_addr, -1, NULL)) {
+		family = AF_INET6;
+		plen = 128;
+	} else {
+		goto bad;
+	}
+	if (slash && (kstrtou8(slash + 1, 10, &plen) ||
+		      plen > (family == AF_INET ? 32 : 128)))
+		goto bad;
+	return lb_match_init(&lb_param_vips[i], family, &addr, plen, NULL, 0,
+			     0, 0, NULL, NULL);
+bad:
+	pr_err("lb: vips: bad prefix \"%s\" (ADDR or ADDR/LEN)\n", item);
+	return -EINVAL;
+}
+
+int lb_params_parse(void)
+{
+	static const char *const modes[] = { "packet", "flow", "flowlet" };
+	static const char *const scheds[] = { "wrr", "maglev" };
+	int n;
+
+	BUILD_BUG_ON(ARRAY_SIZE(modes) != __LB_MODE_MAX);
+	BUILD_BUG_ON(ARRAY_SIZE(scheds) != __LB_SCHED_MAX);
+	if (lb_parse_enum("mode", mode, modes, ARRAY_SIZE(modes),
+			  &lb_defaults.mode) ||
+	    lb_parse_enum("sched", sched, scheds, ARRAY_SIZE(scheds),
+			  &lb_defaults.sched))
+		return -EINVAL;
+	if (flowlet_us < LB_FLOWLET_US_MIN || flowlet_us > LB_FLOWLET_US_MAX) {
+		pr_err("lb: flowlet_us=%u: out of range %u-%u\n", flowlet_us,
+		       LB_FLOWLET_US_MIN, LB_FLOWLET_US_MAX);
+		return -EINVAL;
+	}
+	if (!timeout_tcp || !timeout_tcp_close || !timeout_udp ||
+	    !timeout_other || timeout_tcp > 86400 * 7 ||
+	    timeout_tcp_close > 86400 * 7 || timeout_udp > 86400 * 7 ||
+	    timeout_other > 86400 * 7) {
+		pr_err("lb: timeouts must be 1 s to 7 days\n");
+		return -EINVAL;
+	}
+
+	n = lb_parse_list("marks", marks, lb_parse_mark);
+	if (n < 0)
+		return n;
+	lb_param_n_paths = n;
+	if (weights) {
+		n = lb_parse_list("weights", weights, lb_parse_weight);
+		if (n < 0)
+			return n;
+		if (n != lb_param_n_paths) {
+			pr_err("lb: %d weights for %u marks\n", n,
+			       lb_param_n_paths);
+			return -EINVAL;
+		}
+	}
+	if (vips) {
+		n = lb_parse_list("vips", vips, lb_parse_vip);
+		if (n < 0)
+			return n;
+		lb_param_n_vips = n;
+	} else {
+		lb_param_n_vips = 1;	/* the catch-all, all zero */
+	}
+
+	lb_defaults.flowlet_us = flowlet_us;
+	lb_defaults.flow_max = flow_max;
+	lb_defaults.timeout_tcp = timeout_tcp;
+	lb_defaults.timeout_tcp_close = timeout_tcp_close;
+	lb_defaults.timeout_udp = timeout_udp;
+	lb_defaults.timeout_other = timeout_other;
+	return 0;
+}
+
+/* The services of the module parameters, in the initial namespace. */
+int lb_params_apply(struct lb_net *ln)
+{
+	unsigned int v, p;
+	int err = 0;
+
+	mutex_lock(&ln->lock);
+	for (v = 0; v < lb_param_n_vips && !err; v++) {
+		const struct lb_match *m = &lb_param_vips[v];
+		struct lb_svc_conf *sc;
+
+		err = lb_svc_add(ln, m, lb_defaults.mode, lb_defaults.sched,
+				 lb_defaults.flowlet_us, NULL);
+		if (err == -EEXIST) {
+			err = 0;	/* the same prefix given twice */
+			continue;
+		}
+		sc = lb_svc_conf_find(ln, m);
+		for (p = 0; p < lb_param_n_paths && !err && sc; p++) {
+			err = lb_tgt_add(ln, sc, lb_param_paths[p].mark,
+					 lb_param_paths[p].mask,
+					 lb_param_paths[p].weight, NULL);
+			if (err == -EEXIST) {
+				pr_err("lb: marks: mark %u given twice\n",
+				       lb_param_paths[p].mark);
+				err = -EINVAL;
+			}
+		}
+	}
+	mutex_unlock(&ln->lock);
+	return err;
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: packet -> flow key.
+ *
+ * Every read goes through skb_header_pointer() with an offset checked
+ * against the IP length, so a truncated or lying header is refused
+ * (-EINVAL: the hook then passes the packet on untouched) and nothing past
+ * the packet is ever read, linear or not.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include "lb.h"
+
+/* Longest IPv6 extension header chain we walk before giving up. */
+#define LB_IPV6_EXTHDR_MAX 8
+
+static bool lb_proto_has_ports(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP ||
+	       proto == IPPROTO_DCCP;
+}
+
+/* Ports (or the ICMP echo id) and TCP flags of an unfragmented payload. */
+static int lb_parse_l4(const struct sk_buff *skb, unsigned int off,
+		       unsigned int end, struct lb_pkt *pkt)
+{
+	struct lb_flow_key *k = &pkt->key;
+
+	if (lb_proto_has_ports(k->proto)) {
+		__be16 _ports[2];
+		const __be16 *ports;
+
+		if (off + sizeof(_ports) > end)
+			return -EINVAL;
+		ports = skb_header_pointer(skb, off, sizeof(_ports), _ports);
+		if (!ports)
+			return -EINVAL;
+		k->sport = ports[0];
+		k->dport = ports[1];
+	}
+
+	if (k->proto == IPPROTO_TCP) {
+		struct tcphdr _th;
+		const struct tcphdr *th;
+
+		if (off + sizeof(_th) > end)
+			return -EINVAL;
+		th = skb_header_pointer(skb, off, sizeof(_th), &_th);
+		if (!th || th->doff < sizeof(_th) / 4)
+			return -EINVAL;
+		pkt->tcp_syn = th->syn && !th->ack;
+		pkt->tcp_close = th->fin || th->rst;
+	} else if (k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6) {
+		/* Echo requests of one ping session stay together. */
+		struct icmphdr _ih;
+		const struct icmphdr *ih;
+
+		if (off + 8 > end)
+			return -EINVAL;
+		ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
+		if (!ih)
+			return -EINVAL;
+		if ((k->proto == IPPROTO_ICMP && ih->type == ICMP_ECHO) ||
+		    (k->proto == IPPROTO_ICMPV6 &&
+		     ih->type == ICMPV6_ECHO_REQUEST))
+			k->sport = ih->un.echo.id;
+	}
+	return 0;
+}
+
+static int lb_parse_ipv4(const struct sk_buff *skb, struct lb_pkt *pkt)
+{
+	unsigned int nhoff = skb_network_offset(skb), hlen, end;
+	struct lb_flow_key *k = &pkt->key;
+	const struct iphdr *iph;
+	struct iphdr _iph;
+
+	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+	if (!iph || iph->version != 4 || iph->ihl < 5)
+		return -EINVAL;
+	hlen = iph->ihl * 4;
+	pkt->len = ntohs(iph->tot_len);
+	if (pkt->len < hlen || nhoff + pkt->len > skb->len)
+		return -EINVAL;
+	end = nhoff + pkt->len;
+
+	k->family = AF_INET;
+	k->proto = iph->protocol;
+	k->saddr.ip = iph->saddr;
+	k->daddr.ip = iph->daddr;
+
+	if (ip_is_fragment(iph)) {
+		pkt->is_frag = 1;
+		pkt->frag_id = ntohs(iph->id);
+		return 0;
+	}
+	return lb_parse_l4(skb, nhoff + hlen, end, pkt);
+}
+
+/*
+ * ipv6_skip_exthdr() hides the fragment header's identification and M
+ * flag, both of which we need, so walk the chain here, bounded.
+ */
+static int lb_parse_ipv6(const struct sk_buff *skb, struct lb_pkt *pkt)
+{
+	unsigned int nhoff = skb_network_offset(skb), off, end;
+	struct lb_flow_key *k = &pkt->key;
+	const struct ipv6hdr *ip6h;
+	struct ipv6hdr _ip6h;
+	u8 nexthdr;
+	int i;
+
+	ip6h = skb_header_pointer(skb, nhoff, sizeof(_ip6h), &_ip6h);
+	if (!ip6h || ip6h->version != 6)
+		return -EINVAL;
+	pkt->len = sizeof(*ip6h) + ntohs(ip6h->payload_len);
+	/* Jumbograms (payload_len 0) are not balanced. */
+	if (!ip6h->payload_len || nhoff + pkt->len > skb->len)
+		return -EINVAL;
+	end = nhoff + pkt->len;
+
+	k->family = AF_INET6;
+	k->saddr.in6 = ip6h->saddr;
+	k->daddr.in6 = ip6h->daddr;
+	nexthdr = ip6h->nexthdr;
+	off = nhoff + sizeof(*ip6h);
+
+	for (i = 0; i < LB_IPV6_EXTHDR_MAX; i++) {
+		if (nexthdr == NEXTHDR_FRAGMENT) {
+			const struct frag_hdr *fh;
+			struct frag_hdr _fh;
+
+			if (off + sizeof(_fh) > end)
+				return -EINVAL;
+			fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
+			if (!fh)
+				return -EINVAL;
+			k->proto = fh->nexthdr;
+			pkt->is_frag = 1;
+			pkt->frag_id = ntohl(fh->identification);
+			return 0;
+		}
+		if (nexthdr == NEXTHDR_HOP || nexthdr == NEXTHDR_ROUTING ||
+		    nexthdr == NEXTHDR_DEST || nexthdr == NEXTHDR_AUTH) {
+			const struct ipv6_opt_hdr *oh;
+			struct ipv6_opt_hdr _oh;
+
+			if (off + sizeof(_oh) > end)
+				return -EINVAL;
+			oh = skb_header_pointer(skb, off, sizeof(_oh), &_oh);
+			if (!oh)
+				return -EINVAL;
+			off += nexthdr == NEXTHDR_AUTH ? ipv6_authlen(oh) :
+							 ipv6_optlen(oh);
+			nexthdr = oh->nexthdr;
+			continue;
+		}
+		k->proto = nexthdr;
+		return lb_parse_l4(skb, off, end, pkt);
+	}
+	return -EINVAL;
+}
+
+/**
+ * lb_parse() - fill @pkt from the network header of @skb
+ * @skb: packet, network header set
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @pkt: result; zeroed here so the key hashes the same every time
+ *
+ * Return: 0, or -EINVAL for a packet lb must not touch.
+ */
+int lb_parse(const struct sk_buff *skb, u8 family, struct lb_pkt *pkt)
+{
+	memset(pkt, 0, sizeof(*pkt));
+	if (family == NFPROTO_IPV4)
+		return lb_parse_ipv4(skb, pkt);
+	if (family == NFPROTO_IPV6)
+		return lb_parse_ipv6(skb, pkt);
+	return -EINVAL;
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: choosing a target for a packet.
+ *
+ *  packet:  each CPU walks the service's smooth weighted round-robin
+ *           schedule with its own cursor; no shared write on this path.
+ *  flow:    the flow table remembers each flow's target; a new flow takes
+ *           the next slot of the same schedule from one per-service
+ *           sequence (exact shares, even for a handful of flows), or its
+ *           Maglev slot with sched=maglev.  A full table falls back to
+ *           Maglev, so flows still stay put without state.
+ *  flowlet: like flow, but a flow whose last packet is older than the
+ *           flowlet gap is placed anew by the schedule.
+ * Fragments carry no ports: every mode places them by a hash of the
+ * datagram (addresses, protocol, id) so they all take one path.
+ */
+#include <linux/gcd.h>
+#include <linux/slab.h>
+#include <linux/jiffies.h>
+#include <linux/timekeeping.h>
+#include "lb.h"
+
+/**
+ * lb_wrr_build() - smooth weighted round-robin order (as in nginx)
+ * @weights: one weight per target
+ * @n: number of targets
+ * @order: receives target indices, at most @max_len of them
+ * @max_len: schedule capacity; larger weight sums are scaled down to fit
+ *
+ * Every target with weight w appears w/g times per cycle (g: gcd of the
+ * weights), spread out as evenly as possible rather than in runs.
+ *
+ * Return: the cycle length, 0 if every weight is 0 or on allocation failure
+ */
+u32 lb_wrr_build(const u32 *weights, u32 n, u8 *order, u32 max_len)
+{
+	u32 i, step, g = 0, len = 0, *w;
+	u64 sum = 0;
+	s64 *cur;
+
+	for (i = 0; i < n; i++) {
+		if (weights[i]) {
+			g = g ? gcd(g, weights[i]) : weights[i];
+			sum += weights[i];
+		}
+	}
+	if (!g || n > max_len)
+		return 0;
+
+	w = kcalloc(n, sizeof(*w), GFP_KERNEL);
+	cur = kcalloc(n, sizeof(*cur), GFP_KERNEL);
+	if (!w || !cur)
+		goto out;
+
+	sum /= g;
+	for (i = 0; i < n; i++) {
+		w[i] = weights[i] / g;
+		/* Too long a cycle: keep proportions, at least one slot. */
+		if (w[i] && sum > max_len)
+			w[i] = max_t(u32, 1, div64_u64((u64)w[i] * (max_len - n),
+						       sum));
+		len += w[i];
+	}
+
+	for (step = 0; step < len; step++) {
+		u32 best = 0;
+
+		for (i = 0; i < n; i++) {
+			cur[i] += w[i];
+			if (cur[i] > cur[best])
+				best = i;
+		}
+		cur[best] -= len;
+		order[step] = best;
+	}
+out:
+	kfree(cur);
+	kfree(w);
+	return w && cur ? len : 0;
+}
+
+static void lb_stats_packet(struct lb_pcpu_stats __percpu *pcpu, u32 len)
+{
+	struct lb_pcpu_stats *s = this_cpu_ptr(pcpu);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->packets);
+	u64_stats_add(&s->bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+static void lb_stats_inc(struct lb_pcpu_stats __percpu *pcpu, size_t field)
+{
+	struct lb_pcpu_stats *s = this_cpu_ptr(pcpu);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc((u64_stats_t *)((char *)s + field));
+	u64_stats_update_end(&s->syncp);
+}
+
+#define LB_INC(pcpu, field) \
+	lb_stats_inc(pcpu, offsetof(struct lb_pcpu_stats, field))
+
+void lb_count(const struct lb_svc *svc, const struct lb_target *t, u32 len)
+{
+	lb_stats_packet(svc->st->pcpu, len);
+	lb_stats_packet(t->pcpu, len);
+}
+
+static const struct lb_target *lb_pick_packet(const struct lb_svc *svc)
+{
+	struct lb_pcpu_stats *s = this_cpu_ptr(svc->st->pcpu);
+	u32 c = s->cursor + 1;
+
+	if (!svc->wrr_len)
+		return NULL;
+	if (c >= svc->wrr_len)
+		c = 0;
+	s->cursor = c;
+	return &svc->targets[svc->wrr[c]];
+}
+
+static const struct lb_target *lb_pick_hash(const struct lb_svc *svc, u32 hash)
+{
+	if (!svc->maglev)
+		return NULL;
+	return &svc->targets[svc->maglev[hash % LB_MAGLEV_SIZE]];
+}
+
+static const struct lb_target *lb_pick_wrr(const struct lb_svc *svc)
+{
+	u32 seq;
+
+	if (!svc->wrr_len)
+		return NULL;
+	seq = (u32)atomic_inc_return(&svc->st->new_flow_seq);
+	return &svc->targets[svc->wrr[seq % svc->wrr_len]];
+}
+
+static const struct lb_target *lb_pick_new(const struct lb_svc *svc,
+					   const struct lb_pkt *pkt)
+{
+	if (svc->sched == LB_SCHED_MAGLEV)
+		return lb_pick_hash(svc, lb_maglev_hash(&pkt->key));
+	return lb_pick_wrr(svc);
+}
+
+/* The target a flow entry names, if it still belongs to @svc. */
+static const struct lb_target *lb_flow_target(const struct lb_cfg *cfg,
+					      const struct lb_svc *svc, u32 id)
+{
+	const struct lb_target *t;
+
+	if (id >= cfg->n_ids)
+		return NULL;
+	t = cfg->by_id[id];
+	return t && t->svc == svc ? t : NULL;
+}
+
+static void lb_flow_assign(struct lb_flow *f, const struct lb_target *from,
+			   const struct lb_target *to)
+{
+	if (from)
+		this_cpu_dec(from->pcpu->flows_active);
+	this_cpu_inc(to->pcpu->flows_active);
+	WRITE_ONCE(f->tgt_id, to->id);
+}
+
+static u32 lb_now_us(void)
+{
+	return (u32)(ktime_get_ns() >> 10);
+}
+
+static void lb_flow_touch(struct lb_flow *f, const struct lb_pkt *pkt,
+			  u32 now, bool flowlet)
+{
+	if (READ_ONCE(f->seen) != now) {
+		WRITE_ONCE(f->seen, now);
+		if (!flowlet)
+			WRITE_ONCE(f->stamp, lb_now_us());
+	}
+	if (flowlet)
+		WRITE_ONCE(f->stamp, lb_now_us());
+	if (pkt->tcp_close && !READ_ONCE(f->closing))
+		WRITE_ONCE(f->closing, 1);
+}
+
+/* A flow idle for longer than the gap starts a new flowlet. */
+static const struct lb_target *lb_flowlet(const struct lb_svc *svc,
+					  struct lb_flow *f,
+					  const struct lb_target *t)
+{
+	const struct lb_target *nt;
+	u32 gap = lb_now_us() - READ_ONCE(f->stamp);
+
+	if (gap <= svc->flowlet_gap)
+		return t;
+	nt = lb_pick_wrr(svc);
+	if (!nt || nt == t)
+		return t;
+	lb_flow_assign(f, t, nt);
+	LB_INC(nt->pcpu, flowlet_switches);
+	LB_INC(svc->st->pcpu, flowlet_switches);
+	return nt;
+}
+
+static const struct lb_target *lb_pick_flow(struct lb_net *ln,
+					    const struct lb_cfg *cfg,
+					    const struct lb_svc *svc,
+					    const struct lb_pkt *pkt)
+{
+	bool flowlet = svc->mode == LB_MODE_FLOWLET;
+	struct lb_flow_table *ft = &ln->flows;
+	const struct lb_target *t, *nt, *cur;
+	u32 now = (u32)jiffies;
+	struct lb_flow *f;
+	bool existed;
+
+	f = lb_flow_lookup(ft, &pkt->key);
+	if (f) {
+		/* Its target may be another service's: the flow moved. */
+		cur = lb_cfg_target(cfg, READ_ONCE(f->tgt_id));
+		t = cur && cur->svc == svc ? cur : NULL;
+		if (t && !lb_flow_expired(f, now) &&
+		    !(pkt->tcp_syn && READ_ONCE(f->closing))) {
+			if (flowlet)
+				t = lb_flowlet(svc, f, t);
+			lb_flow_touch(f, pkt, now, flowlet);
+			return t;
+		}
+		/* Its target is gone, or this is a new flow on old state. */
+		nt = lb_pick_new(svc, pkt);
+		if (!nt)
+			return t;
+		lb_flow_assign(f, cur, nt);
+		WRITE_ONCE(f->closing, 0);
+		lb_flow_touch(f, pkt, now, flowlet);
+		LB_INC(nt->pcpu, flows_created);
+		LB_INC(svc->st->pcpu, flows_created);
+		return nt;
+	}
+
+	if (lb_flow_count(ft) >= ft->max)
+		goto fallback;
+	nt = lb_pick_new(svc, pkt);
+	if (!nt)
+		return NULL;
+	f = lb_flow_insert(ft, &pkt->key, nt->id, now, lb_now_us(), &existed);
+	if (IS_ERR(f))
+		goto fallback;
+	if (existed) {
+		/* Another CPU inserted this flow first: follow it. */
+		t = lb_flow_target(cfg, svc, READ_ONCE(f->tgt_id));
+		return t ?: nt;
+	}
+	this_cpu_inc(nt->pcpu->flows_active);
+	LB_INC(nt->pcpu, flows_created);
+	LB_INC(svc->st->pcpu, flows_created);
+	return nt;
+
+fallback:
+	t = lb_pick_hash(svc, lb_maglev_hash(&pkt->key));
+	if (t) {
+		LB_INC(t->pcpu, fallbacks);
+		LB_INC(svc->st->pcpu, fallbacks);
+	}
+	return t;
+}
+
+/**
+ * lb_pick() - the target for one packet of @svc
+ * @ln: the namespace's state (flow table)
+ * @cfg: the snapshot @svc belongs to
+ * @svc: the matching service
+ * @pkt: the parsed packet
+ *
+ * Context: softirq (the hook), under rcu_read_lock.
+ * Return: the target, or NULL to leave the packet as it is.
+ */
+const struct lb_target *lb_pick(struct lb_net *ln, const struct lb_cfg *cfg,
+				const struct lb_svc *svc,
+				const struct lb_pkt *pkt)
+{
+	if (pkt->is_frag)
+		return lb_pick_hash(svc, lb_frag_hash(pkt));
+	if (svc->mode == LB_MODE_PACKET)
+		return lb_pick_packet(svc);
+	return lb_pick_flow(ln, cfg, svc, pkt);
+}

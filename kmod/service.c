@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: services, their targets, and the snapshot the hook reads.
+ *
+ * Writers (netlink, module parameters) hold lb_net.lock, change the
+ * configuration objects, compile the service they changed and publish a
+ * new snapshot with rcu_replace_pointer().  A change either publishes or,
+ * on failure, is undone before the lock is dropped: the hook never sees a
+ * half-made configuration and a failed request changes nothing.
+ */
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/netdevice.h>
+#include <linux/netlink.h>
+#include <linux/inetdevice.h>
+#include <net/ipv6.h>
+#include "lb.h"
+
+#define LB_WRR_MAX	4096	/* schedule slots; longer cycles are scaled */
+#define LB_ID_MAX	65535	/* target ids are handed out cyclically */
+
+/* Counters */
+
+static struct lb_counters *lb_counters_new(void)
+{
+	struct lb_counters *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	int cpu;
+
+	if (!c)
+		return NULL;
+	c->pcpu = alloc_percpu(struct lb_pcpu_stats);
+	if (!c->pcpu) {
+		kfree(c);
+		return NULL;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(c->pcpu, cpu)->syncp);
+	refcount_set(&c->ref, 1);
+	return c;
+}
+
+static struct lb_counters *lb_counters_get(struct lb_counters *c)
+{
+	refcount_inc(&c->ref);
+	return c;
+}
+
+static void lb_counters_put(struct lb_counters *c)
+{
+	if (c && refcount_dec_and_test(&c->ref)) {
+		free_percpu(c->pcpu);
+		kfree(c);
+	}
+}
+
+void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s)
+{
+	long active = 0;
+	int cpu;
+
+	memset(s, 0, sizeof(*s));
+	for_each_possible_cpu(cpu) {
+		const struct lb_pcpu_stats *p = per_cpu_ptr(pcpu, cpu);
+		u64 packets, bytes, created, fallbacks, switches;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&p->syncp);
+			packets = u64_stats_read(&p->packets);
+			bytes = u64_stats_read(&p->bytes);
+			created = u64_stats_read(&p->flows_created);
+			fallbacks = u64_stats_read(&p->fallbacks);
+			switches = u64_stats_read(&p->flowlet_switches);
+		} while (u64_stats_fetch_retry(&p->syncp, start));
+		s->packets += packets;
+		s->bytes += bytes;
+		s->flows_created += created;
+		s->fallbacks += fallbacks;
+		s->flowlet_switches += switches;
+		active += READ_ONCE(p->flows_active);
+	}
+	/* Per-CPU halves of one flow may be read at different moments. */
+	s->flows_active = active > 0 ? active : 0;
+}
+
+/* Matching */
+
+static void lb_prefix_mask(union lb_addr *mask, u8 family, u8 plen)
+{
+	memset(mask, 0, sizeof(*mask));
+	if (family == AF_INET)
+		mask->ip = inet_make_mask(plen);
+	else if (family == AF_INET6)
+		ipv6_addr_prefix(&mask->in6, &(struct in6_addr){
+			.s6_addr32 = { ~0U, ~0U, ~0U, ~0U } }, plen);
+}
+
+static void lb_addr_and(union lb_addr *a, const union lb_addr *mask)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		a->all[i] &= mask->all[i];
+}
+
+static bool lb_prefix_match(const union lb_addr *a, const union lb_addr *net,
+			    const union lb_addr *mask)
+{
+	return !(((a->all[0] ^ net->all[0]) & mask->all[0]) |
+		 ((a->all[1] ^ net->all[1]) & mask->all[1]) |
+		 ((a->all[2] ^ net->all[2]) & mask->all[2]) |
+		 ((a->all[3] ^ net->all[3]) & mask->all[3]));
+}
+
+static bool lb_proto_has_ports(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP ||
+	       proto == IPPROTO_DCCP;
+}
+
+/**
+ * lb_match_init() - check and store what a service matches
+ * @m: result
+ * @family: 0 (both), AF_INET or AF_INET6
+ * @daddr: destination prefix, or NULL
+ * @dplen: its length
+ * @saddr: source prefix, or NULL
+ * @splen: its length
+ * @proto: IP protocol or 0
+ * @dport: destination port or 0
+ * @iifname: input interface or NULL
+ * @extack: where a rejection is explained
+ *
+ * Host bits beyond a prefix are cleared, as iptables does.
+ * Return: 0 or -EINVAL.
+ */
+int lb_match_init(struct lb_match *m, u8 family,
+		  const union lb_addr *daddr, u8 dplen,
+		  const union lb_addr *saddr, u8 splen, u8 proto,
+		  __be16 dport, const char *iifname,
+		  struct netlink_ext_ack *extack)
+{
+	u8 maxlen = family == AF_INET ? 32 : 128;
+
+	memset(m, 0, sizeof(*m));
+	if (family != 0 && family != AF_INET && family != AF_INET6) {
+		NL_SET_ERR_MSG(extack, "family must be IPv4 or IPv6");
+		return -EINVAL;
+	}
+	if (!family && (daddr || saddr || dplen || splen)) {
+		NL_SET_ERR_MSG(extack, "a prefix needs an address family");
+		return -EINVAL;
+	}
+	if (dplen > maxlen || splen > maxlen) {
+		NL_SET_ERR_MSG(extack, "prefix length too long for the family");
+		return -EINVAL;
+	}
+	if ((dplen && !daddr) || (splen && !saddr)) {
+		NL_SET_ERR_MSG(extack, "prefix length without an address");
+		return -EINVAL;
+	}
+	if (dport && !lb_proto_has_ports(proto)) {
+		NL_SET_ERR_MSG(extack,
+			       "a port needs protocol tcp, udp, udplite, sctp or dccp");
+		return -EINVAL;
+	}
+
+	m->family = family;
+	m->proto = proto;
+	m->dport = dport;
+	m->dplen = daddr ? dplen : 0;
+	m->splen = saddr ? splen : 0;
+	lb_prefix_mask(&m->dmask, family, m->dplen);
+	lb_prefix_mask(&m->smask, family, m->splen);
+	if (daddr) {
+		m->daddr = *daddr;
+		lb_addr_and(&m->daddr, &m->dmask);
+	}
+	if (saddr) {
+		m->saddr = *saddr;
+		lb_addr_and(&m->saddr, &m->smask);
+	}
+	if (iifname)
+		strscpy(m->iifname, iifname, sizeof(m->iifname));
+	return 0;
+}
+
+static bool lb_match_equal(const struct lb_match *a, const struct lb_match *b)
+{
+	return a->family == b->family && a->dplen == b->dplen &&
+	       a->splen == b->splen && a->proto == b->proto &&
+	       a->dport == b->dport &&
+	       !memcmp(&a->daddr, &b->daddr, sizeof(a->daddr)) &&
+	       !memcmp(&a->saddr, &b->saddr, sizeof(a->saddr)) &&
+	       !strncmp(a->iifname, b->iifname, IFNAMSIZ);
+}
+
+static bool lb_match_pkt(const struct lb_match *m,
+			 const struct lb_flow_key *k,
+			 const struct net_device *in)
+{
+	if (m->family && m->family != k->family)
+		return false;
+	if (m->dplen && !lb_prefix_match(&k->daddr, &m->daddr, &m->dmask))
+		return false;
+	if (m->splen && !lb_prefix_match(&k->saddr, &m->saddr, &m->smask))
+		return false;
+	if (m->proto && m->proto != k->proto)
+		return false;
+	if (m->dport && m->dport != k->dport)
+		return false;
+	if (m->iifname[0] &&
+	    (!in || strncmp(in->name, m->iifname, IFNAMSIZ)))
+		return false;
+	return true;
+}
+
+/* Snapshot order: most specific first, so the first match wins. */
+static int lb_match_specificity_cmp(const void *pa, const void *pb)
+{
+	const struct lb_match *a = &(*(const struct lb_svc **)pa)->m;
+	const struct lb_match *b = &(*(const struct lb_svc **)pb)->m;
+
+	if (a->dplen != b->dplen)
+		return b->dplen - a->dplen;
+	if (a->splen != b->splen)
+		return b->splen - a->splen;
+	if (!!a->family != !!b->family)
+		return !!b->family - !!a->family;
+	if (!!a->proto != !!b->proto)
+		return !!b->proto - !!a->proto;
+	if (!!a->dport != !!b->dport)
+		return !!b->dport - !!a->dport;
+	return !!b->iifname[0] - !!a->iifname[0];
+}
+
+/* Context: rcu_read_lock. */
+const struct lb_svc *lb_svc_lookup(const struct lb_cfg *cfg,
+				   const struct lb_flow_key *key,
+				   const struct net_device *in)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->n_svc; i++)
+		if (lb_match_pkt(&cfg->svcs[i]->m, key, in))
+			return cfg->svcs[i];
+	return NULL;
+}
+
+const struct lb_target *lb_cfg_target(const struct lb_cfg *cfg, u32 id)
+{
+	return id < cfg->n_ids ? cfg->by_id[id] : NULL;
+}
+
+/* Compiled services */
+
+static void lb_svc_free(struct lb_svc *svc)
+{
+	u32 i;
+
+	if (!svc)
+		return;
+	for (i = 0; i < svc->n_targets; i++)
+		lb_counters_put(svc->targets[i].cnt);
+	lb_counters_put(svc->st);
+	kvfree(svc->maglev);
+	kfree(svc->wrr);
+	kfree(svc->targets);
+	kfree(svc);
+}
+
+static struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
+{
+	struct lb_tgt_conf *tc;
+	struct lb_svc *svc;
+	u32 *weights, i = 0;
+
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	if (!svc)
+		return NULL;
+	svc->m = sc->m;
+	svc->mode = sc->mode;
+	svc->sched = sc->sched;
+	svc->flowlet_us = sc->flowlet_us;
+	svc->flowlet_gap = div_u64((u64)sc->flowlet_us * NSEC_PER_USEC, 1024);
+	svc->st = lb_counters_get(sc->cnt);
+	INIT_LIST_HEAD(&svc->retire);
+
+	svc->targets = kcalloc(sc->n_targets ?: 1, sizeof(*svc->targets),
+			       GFP_KERNEL);
+	weights = kcalloc(sc->n_targets ?: 1, sizeof(*weights), GFP_KERNEL);
+	svc->wrr = kmalloc(LB_WRR_MAX, GFP_KERNEL);
+	if (!svc->targets || !weights || !svc->wrr)
+		goto err;
+
+	list_for_each_entry(tc, &sc->targets, node) {
+		struct lb_target *t = &svc->targets[i];
+
+		t->id = tc->id;
+		t->mark = tc->mark;
+		t->mask = tc->mask;
+		t->weight = tc->weight;
+		t->svc = svc;
+		t->cnt = lb_counters_get(tc->cnt);
+		t->pcpu = t->cnt->pcpu;
+		weights[i++] = tc->weight;
+		svc->n_targets = i;
+	}
+
+	svc->wrr_len = lb_wrr_build(weights, svc->n_targets, svc->wrr,
+				    LB_WRR_MAX);
+	if (svc->wrr_len) {
+		svc->maglev = kvmalloc(LB_MAGLEV_SIZE, GFP_KERNEL);
+		if (!svc->maglev ||
+		    lb_maglev_build(svc->maglev, svc->targets, svc->n_targets))
+			goto err;
+	} else {
+		for (i = 0; i < svc->n_targets; i++)
+			if (svc->targets[i].weight)
+				goto err;	/* lb_wrr_build() ran out of memory */
+	}
+	kfree(weights);
+	return svc;
+err:
+	kfree(weights);
+	lb_svc_free(svc);
+	return NULL;
+}
+
+/* Snapshots */
+
+static void lb_cfg_free(struct lb_cfg *cfg)
+{
+	struct lb_svc *svc, *tmp;
+
+	list_for_each_entry_safe(svc, tmp, &cfg->retired, retire)
+		lb_svc_free(svc);
+	kfree(cfg->by_id);
+	kfree(cfg->svcs);
+	kfree(cfg);
+}
+
+static void lb_cfg_free_work(struct work_struct *work)
+{
+	lb_cfg_free(container_of(to_rcu_work(work), struct lb_cfg, free_work));
+}
+
+static struct lb_cfg *lb_cfg_build(struct lb_net *ln)
+{
+	struct lb_svc_conf *sc;
+	struct lb_cfg *cfg;
+	u32 i, n = 0, max_id = 0;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return NULL;
+	INIT_LIST_HEAD(&cfg->retired);
+	INIT_RCU_WORK(&cfg->free_work, lb_cfg_free_work);
+
+	list_for_each_entry(sc, &ln->services, node)
+		for (i = 0; i < sc->compiled->n_targets; i++)
+			max_id = max(max_id, sc->compiled->targets[i].id);
+
+	cfg->svcs = kcalloc(ln->n_services ?: 1, sizeof(*cfg->svcs),
+			    GFP_KERNEL);
+	cfg->by_id = kcalloc(max_id + 1, sizeof(*cfg->by_id), GFP_KERNEL);
+	if (!cfg->svcs || !cfg->by_id) {
+		lb_cfg_free(cfg);
+		return NULL;
+	}
+	cfg->n_ids = max_id + 1;
+
+	list_for_each_entry(sc, &ln->services, node) {
+		const struct lb_svc *svc = sc->compiled;
+
+		cfg->svcs[n++] = svc;
+		for (i = 0; i < svc->n_targets; i++)
+			cfg->by_id[svc->targets[i].id] = &svc->targets[i];
+	}
+	cfg->n_svc = n;
+	sort(cfg->svcs, n, sizeof(*cfg->svcs), lb_match_specificity_cmp, NULL);
+	return cfg;
+}
+
+/*
+ * Publish a snapshot of the configuration, with @sc (if any) compiled
+ * anew.  @gone, if any, is a compiled service no longer configured.  What
+ * the old snapshot and replaced services hold is freed after a grace
+ * period.  On failure nothing is published and @sc keeps its compiled copy.
+ */
+static int lb_commit(struct lb_net *ln, struct lb_svc_conf *sc,
+		     struct lb_svc *gone)
+{
+	struct lb_svc *fresh = NULL, *stale = NULL;
+	struct lb_cfg *cfg, *old;
+
+	lockdep_assert_held(&ln->lock);
+	if (sc) {
+		fresh = lb_svc_compile(sc);
+		if (!fresh)
+			return -ENOMEM;
+		stale = sc->compiled;
+		sc->compiled = fresh;
+	}
+	cfg = lb_cfg_build(ln);
+	if (!cfg) {
+		if (sc) {
+			sc->compiled = stale;
+			lb_svc_free(fresh);
+		}
+		return -ENOMEM;
+	}
+	old = rcu_replace_pointer(ln->cfg, cfg, lockdep_is_held(&ln->lock));
+	if (stale)
+		list_add(&stale->retire, &old->retired);
+	if (gone)
+		list_add(&gone->retire, &old->retired);
+	queue_rcu_work(lb_wq, &old->free_work);
+	return 0;
+}
+
+/* Configuration objects */
+
+struct lb_svc_conf *lb_svc_conf_find(struct lb_net *ln,
+				     const struct lb_match *m)
+{
+	struct lb_svc_conf *sc;
+
+	list_for_each_entry(sc, &ln->services, node)
+		if (lb_match_equal(&sc->m, m))
+			return sc;
+	return NULL;
+}
+
+struct lb_tgt_conf *lb_tgt_conf_find(struct lb_svc_conf *sc, s64 id, s64 mark)
+{
+	struct lb_tgt_conf *tc;
+
+	list_for_each_entry(tc, &sc->targets, node)
+		if ((id < 0 || tc->id == id) && (mark < 0 || tc->mark == mark))
+			return tc;
+	return NULL;
+}
+
+static void lb_tgt_conf_free(struct lb_net *ln, struct lb_tgt_conf *tc)
+{
+	ida_free(&ln->tgt_ids, tc->id);
+	lb_counters_put(tc->cnt);
+	kfree(tc);
+}
+
+static void lb_svc_conf_free(struct lb_net *ln, struct lb_svc_conf *sc)
+{
+	struct lb_tgt_conf *tc, *tmp;
+
+	list_for_each_entry_safe(tc, tmp, &sc->targets, node)
+		lb_tgt_conf_free(ln, tc);
+	lb_counters_put(sc->cnt);
+	kfree(sc);
+}
+
+static int lb_check_mode(u8 mode, u8 sched, u32 flowlet_us,
+			 struct netlink_ext_ack *extack)
+{
+	if (mode > LB_MODE_MAX) {
+		NL_SET_ERR_MSG(extack, "mode must be packet, flow or flowlet");
+		return -EINVAL;
+	}
+	if (sched > LB_SCHED_MAX) {
+		NL_SET_ERR_MSG(extack, "scheduler must be wrr or maglev");
+		return -EINVAL;
+	}
+	if (flowlet_us < LB_FLOWLET_US_MIN || flowlet_us > LB_FLOWLET_US_MAX) {
+		NL_SET_ERR_MSG(extack, "flowlet timeout out of range");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int lb_svc_add(struct lb_net *ln, const struct lb_match *m, u8 mode,
+	       u8 sched, u32 flowlet_us, struct netlink_ext_ack *extack)
+{
+	struct lb_svc_conf *sc;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	err = lb_check_mode(mode, sched, flowlet_us, extack);
+	if (err)
+		return err;
+	if (lb_svc_conf_find(ln, m)) {
+		NL_SET_ERR_MSG(extack, "a service with this match exists");
+		return -EEXIST;
+	}
+	if (ln->n_services >= LB_SERVICES_MAX) {
+		NL_SET_ERR_MSG(extack, "too many services");
+		return -ENOSPC;
+	}
+	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
+	if (!sc)
+		return -ENOMEM;
+	sc->cnt = lb_counters_new();
+	if (!sc->cnt) {
+		kfree(sc);
+		return -ENOMEM;
+	}
+	sc->m = *m;
+	sc->mode = mode;
+	sc->sched = sched;
+	sc->flowlet_us = flowlet_us;
+	INIT_LIST_HEAD(&sc->targets);
+
+	list_add_tail(&sc->node, &ln->services);
+	ln->n_services++;
+	err = lb_commit(ln, sc, NULL);
+	if (err) {
+		list_del(&sc->node);
+		ln->n_services--;
+		lb_svc_conf_free(ln, sc);
+	}
+	return err;
+}
+
+int lb_svc_del(struct lb_net *ln, struct lb_svc_conf *sc)
+{
+	struct list_head *prev = sc->node.prev;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	list_del(&sc->node);
+	ln->n_services--;
+	err = lb_commit(ln, NULL, sc->compiled);
+	if (err) {
+		list_add(&sc->node, prev);
+		ln->n_services++;
+		return err;
+	}
+	lb_svc_conf_free(ln, sc);
+	return 0;
+}
+
+/**
+ * lb_svc_update() - change a service's mode, scheduler, gap or weights
+ * @ln: namespace state, locked
+ * @sc: the service
+ * @mode: new mode, or -1 to keep
+ * @sched: new scheduler, or -1 to keep
+ * @flowlet_us: new flowlet gap, or -1 to keep
+ * @weights: one weight per target in target order, or NULL to keep
+ * @n_weights: number of @weights
+ * @extack: where a rejection is explained
+ *
+ * All or nothing.  Existing flows keep their targets.
+ * Return: 0 or a negative errno.
+ */
+int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
+		  int sched, s64 flowlet_us, const u32 *weights, u32 n_weights,
+		  struct netlink_ext_ack *extack)
+{
+	u8 old_mode = sc->mode, old_sched = sc->sched;
+	u32 old_gap = sc->flowlet_us, *old_weights = NULL, i;
+	struct lb_tgt_conf *tc;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	err = lb_check_mode(mode < 0 ? sc->mode : mode,
+			    sched < 0 ? sc->sched : sched,
+			    flowlet_us < 0 ? sc->flowlet_us : flowlet_us,
+			    extack);
+	if (err)
+		return err;
+	if (weights) {
+		if (n_weights != sc->n_targets) {
+			NL_SET_ERR_MSG(extack,
+				       "give exactly one weight per target");
+			return -EINVAL;
+		}
+		for (i = 0; i < n_weights; i++) {
+			if (weights[i] > LB_WEIGHT_MAX) {
+				NL_SET_ERR_MSG(extack, "weight above 65535");
+				return -ERANGE;
+			}
+		}
+		old_weights = kcalloc(n_weights ?: 1, sizeof(u32), GFP_KERNEL);
+		if (!old_weights)
+			return -ENOMEM;
+		i = 0;
+		list_for_each_entry(tc, &sc->targets, node) {
+			old_weights[i] = tc->weight;
+			tc->weight = weights[i++];
+		}
+	}
+	if (mode >= 0)
+		sc->mode = mode;
+	if (sched >= 0)
+		sc->sched = sched;
+	if (flowlet_us >= 0)
+		sc->flowlet_us = flowlet_us;
+
+	err = lb_commit(ln, sc, NULL);
+	if (err) {
+		sc->mode = old_mode;
+		sc->sched = old_sched;
+		sc->flowlet_us = old_gap;
+		i = 0;
+		if (old_weights)
+			list_for_each_entry(tc, &sc->targets, node)
+				tc->weight = old_weights[i++];
+	}
+	kfree(old_weights);
+	return err;
+}
+
+static u32 lb_tgt_id_alloc(struct lb_net *ln)
+{
+	int id = ida_alloc_range(&ln->tgt_ids, ln->next_id, LB_ID_MAX,
+				 GFP_KERNEL);
+
+	if (id == -ENOSPC)
+		id = ida_alloc_range(&ln->tgt_ids, 1, LB_ID_MAX, GFP_KERNEL);
+	if (id < 0)
+		return 0;
+	ln->next_id = id < LB_ID_MAX ? id + 1 : 1;
+	return id;
+}
+
+int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
+	       u32 weight, struct netlink_ext_ack *extack)
+{
+	struct lb_tgt_conf *tc;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	if (weight > LB_WEIGHT_MAX) {
+		NL_SET_ERR_MSG(extack, "weight above 65535");
+		return -ERANGE;
+	}
+	if (mark & ~mask) {
+		NL_SET_ERR_MSG(extack, "mark has bits outside its mask");
+		return -EINVAL;
+	}
+	if (lb_tgt_conf_find(sc, -1, mark)) {
+		NL_SET_ERR_MSG(extack, "the service has a path with this mark");
+		return -EEXIST;
+	}
+	if (sc->n_targets >= LB_TARGETS_MAX) {
+		NL_SET_ERR_MSG(extack, "too many targets in this service");
+		return -ENOSPC;
+	}
+	tc = kzalloc(sizeof(*tc), GFP_KERNEL);
+	if (!tc)
+		return -ENOMEM;
+	tc->cnt = lb_counters_new();
+	tc->id = lb_tgt_id_alloc(ln);
+	if (!tc->cnt || !tc->id) {
+		lb_counters_put(tc->cnt);
+		kfree(tc);
+		return -ENOMEM;
+	}
+	tc->mark = mark;
+	tc->mask = mask;
+	tc->weight = weight;
+
+	list_add_tail(&tc->node, &sc->targets);
+	sc->n_targets++;
+	err = lb_commit(ln, sc, NULL);
+	if (err) {
+		list_del(&tc->node);
+		sc->n_targets--;
+		lb_tgt_conf_free(ln, tc);
+	}
+	return err;
+}
+
+/* Flows on the deleted target move on their next packet. */
+int lb_tgt_del(struct lb_net *ln, struct lb_svc_conf *sc,
+	       struct lb_tgt_conf *tc)
+{
+	struct list_head *prev = tc->node.prev;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	list_del(&tc->node);
+	sc->n_targets--;
+	err = lb_commit(ln, sc, NULL);
+	if (err) {
+		list_add(&tc->node, prev);
+		sc->n_targets++;
+		return err;
+	}
+	lb_tgt_conf_free(ln, tc);
+	return 0;
+}
+
+int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
+		  struct lb_tgt_conf *tc, s64 weight, s64 mask,
+		  struct netlink_ext_ack *extack)
+{
+	u32 old_weight = tc->weight, old_mask = tc->mask;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	if (weight > LB_WEIGHT_MAX) {
+		NL_SET_ERR_MSG(extack, "weight above 65535");
+		return -ERANGE;
+	}
+	if (mask >= 0 && (tc->mark & ~(u32)mask)) {
+		NL_SET_ERR_MSG(extack, "mark has bits outside its mask");
+		return -EINVAL;
+	}
+	if (weight >= 0)
+		tc->weight = weight;
+	if (mask >= 0)
+		tc->mask = mask;
+	err = lb_commit(ln, sc, NULL);
+	if (err) {
+		tc->weight = old_weight;
+		tc->mask = old_mask;
+	}
+	return err;
+}
+
+/* Namespace state */
+
+int lb_net_init(struct lb_net *ln, u32 flow_max)
+{
+	struct lb_cfg *cfg;
+	int err;
+
+	mutex_init(&ln->lock);
+	INIT_LIST_HEAD(&ln->services);
+	ida_init(&ln->tgt_ids);
+	ln->next_id = 1;
+
+	mutex_lock(&ln->lock);
+	cfg = lb_cfg_build(ln);
+	mutex_unlock(&ln->lock);
+	if (!cfg)
+		return -ENOMEM;
+	RCU_INIT_POINTER(ln->cfg, cfg);
+
+	err = lb_flow_table_init(&ln->flows, ln, flow_max);
+	if (err) {
+		lb_cfg_free(cfg);
+		return err;
+	}
+	return 0;
+}
+
+/* Context: the namespace's hooks are unregistered and readers are done. */
+void lb_net_exit(struct lb_net *ln)
+{
+	struct lb_svc_conf *sc, *tmp;
+	struct lb_cfg *cfg;
+
+	lb_flow_table_destroy(&ln->flows);
+	cfg = rcu_dereference_protected(ln->cfg, true);
+	list_for_each_entry_safe(sc, tmp, &ln->services, node) {
+		list_add(&sc->compiled->retire, &cfg->retired);
+		lb_svc_conf_free(ln, sc);
+	}
+	lb_cfg_free(cfg);
+	ida_destroy(&ln->tgt_ids);
+}

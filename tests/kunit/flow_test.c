@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/* lb KUnit: the flow table: insert, lookup, expiry, GC, limit, fallback. */
+#include <linux/jiffies.h>
+#include <net/tcp.h>
+#include "util.h"
+
+static const u32 equal[] = { 1, 1 };
+
+static struct lb_flow *find(struct lb_net *ln, struct kunit *test,
+			    const struct lb_test_pkt *p)
+{
+	struct sk_buff *skb = lb_test_skb(test, p);
+	struct lb_pkt pkt;
+
+	KUNIT_ASSERT_EQ(test, lb_parse(skb, p->family == AF_INET ?
+				       NFPROTO_IPV4 : NFPROTO_IPV6, &pkt), 0);
+	kfree_skb(skb);
+	/* The entries outlive this read section only because the test is
+	 * the table's sole user.
+	 */
+	return rhashtable_lookup_fast(&ln->flows.ht, &pkt.key, lb_flow_params);
+}
+
+static struct lb_stats svc_stats(struct lb_net *ln)
+{
+	struct lb_stats s;
+
+	lb_stats_read(lb_test_svc(ln)->cnt->pcpu, &s);
+	return s;
+}
+
+/* Flows in the table, as the targets' counters see them. */
+static u64 active(struct lb_net *ln)
+{
+	const struct lb_svc *svc = lb_test_svc(ln)->compiled;
+	struct lb_stats s;
+	u64 sum = 0;
+	u32 i;
+
+	for (i = 0; i < svc->n_targets; i++) {
+		lb_stats_read(svc->targets[i].pcpu, &s);
+		sum += s.flows_active;
+	}
+	return sum;
+}
+
+static void gc_all(struct lb_net *ln)
+{
+	while (!lb_flow_gc_step(&ln->flows, 1024))
+		;
+}
+
+static void lb_flow_insert_lookup(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_test_pkt p = { AF_INET, IPPROTO_UDP, 1, 2, 1111, 2222 };
+	const struct lb_target *t;
+	struct lb_flow *f;
+	u32 mark;
+	int i;
+
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
+	mark = lb_test_mark(test, ln, &p);
+	KUNIT_EXPECT_TRUE(test, mark == 1 || mark == 2);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
+
+	f = find(ln, test, &p);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	t = lb_cfg_target(rcu_dereference_protected(ln->cfg, true), f->tgt_id);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_EQ(test, t->mark, mark);
+
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &p), mark);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
+	KUNIT_EXPECT_EQ(test, svc_stats(ln).flows_created, 1ULL);
+	KUNIT_EXPECT_EQ(test, active(ln), 1ULL);
+	KUNIT_EXPECT_EQ(test, svc_stats(ln).packets, 11ULL);
+}
+
+/* Idle flows expire after their protocol's timeout and GC drops them. */
+static void lb_flow_expiry(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_test_pkt udp = { AF_INET, IPPROTO_UDP, 1, 2, 1, 2 };
+	struct lb_test_pkt tcp = { AF_INET, IPPROTO_TCP, 1, 2, 3, 4,
+				   TCPHDR_ACK };
+	u32 now = (u32)jiffies;
+	struct lb_flow *fu, *ft;
+
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
+	lb_test_mark(test, ln, &udp);
+	lb_test_mark(test, ln, &tcp);
+	fu = find(ln, test, &udp);
+	ft = find(ln, test, &tcp);
+	KUNIT_ASSERT_NOT_NULL(test, fu);
+	KUNIT_ASSERT_NOT_NULL(test, ft);
+
+	/* Older than the UDP timeout, younger than the TCP one. */
+	fu->seen = now - (lb_defaults.timeout_udp + 1) * HZ;
+	ft->seen = now - (lb_defaults.timeout_udp + 1) * HZ;
+	KUNIT_EXPECT_TRUE(test, lb_flow_expired(fu, now));
+	KUNIT_EXPECT_FALSE(test, lb_flow_expired(ft, now));
+
+	gc_all(ln);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
+	KUNIT_EXPECT_NULL(test, find(ln, test, &udp));
+	KUNIT_EXPECT_NOT_NULL(test, find(ln, test, &tcp));
+
+	/* After a FIN the short timeout applies. */
+	tcp.tcp_flags = TCPHDR_FIN | TCPHDR_ACK;
+	lb_test_mark(test, ln, &tcp);
+	ft = find(ln, test, &tcp);
+	KUNIT_ASSERT_NOT_NULL(test, ft);
+	KUNIT_EXPECT_EQ(test, ft->closing, 1);
+	ft->seen = now - (lb_defaults.timeout_tcp_close + 1) * HZ;
+	gc_all(ln);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 0U);
+
+	/* Every flow created is gone from the active count. */
+	KUNIT_EXPECT_EQ(test, svc_stats(ln).flows_created, 2ULL);
+	KUNIT_EXPECT_EQ(test, active(ln), 0ULL);
+}
+
+/* A SYN on a closing flow's 5-tuple is a new connection: placed anew. */
+static void lb_flow_reuse_after_close(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_test_pkt p = { AF_INET, IPPROTO_TCP, 1, 2, 3, 4, TCPHDR_SYN };
+
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
+	lb_test_mark(test, ln, &p);
+	p.tcp_flags = TCPHDR_RST;
+	lb_test_mark(test, ln, &p);
+	p.tcp_flags = TCPHDR_SYN;
+	lb_test_mark(test, ln, &p);
+	KUNIT_EXPECT_EQ(test, svc_stats(ln).flows_created, 2ULL);
+	KUNIT_EXPECT_EQ(test, find(ln, test, &p)->closing, 0);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
+}
+
+/*
+ * Past flow_max no entry is added; flows are placed by Maglev instead,
+ * which still keeps each of them on one path.
+ */
+static void lb_flow_limit_fallback(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 8);
+	struct lb_test_pkt p = { AF_INET, IPPROTO_UDP, 1, 2, 0, 53 };
+	u32 first[32];
+	int i, round;
+
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 32; i++) {
+			u32 mark;
+
+			p.sport = 1000 + i;
+			mark = lb_test_mark(test, ln, &p);
+			KUNIT_EXPECT_NE(test, mark, 0U);
+			if (!round)
+				first[i] = mark;
+			else
+				KUNIT_EXPECT_EQ_MSG(test, mark, first[i],
+						    "flow %d moved", i);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 8U);
+	KUNIT_EXPECT_EQ(test, active(ln), 8ULL);
+	KUNIT_EXPECT_EQ(test, svc_stats(ln).flows_created, 8ULL);
+	KUNIT_EXPECT_EQ(test, svc_stats(ln).fallbacks, 3ULL * 24);
+
+	/* When the table drains, new flows are tracked again. */
+	lb_flow_flush(&ln->flows);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 0U);
+	p.sport = 9999;
+	lb_test_mark(test, ln, &p);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
+}
+
+/* The GC looks at a bounded batch per step and resumes where it was. */
+static void lb_flow_gc_incremental(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 100000);
+	struct lb_test_pkt p = { AF_INET, IPPROTO_UDP, 1, 2, 0, 53 };
+	struct rhashtable_iter iter;
+	u32 old = (u32)jiffies - (lb_defaults.timeout_udp + 1) * HZ;
+	struct lb_flow *f;
+	int i, steps = 0;
+
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
+	for (i = 0; i < 1000; i++) {
+		p.sport = i;
+		lb_test_mark(test, ln, &p);
+	}
+	KUNIT_ASSERT_EQ(test, lb_flow_count(&ln->flows), 1000U);
+	rhashtable_walk_enter(&ln->flows.ht, &iter);
+	rhashtable_walk_start(&iter);
+	while ((f = rhashtable_walk_next(&iter)))
+		if (!IS_ERR(f))
+			f->seen = old;
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+
+	while (!lb_flow_gc_step(&ln->flows, 100))
+		steps++;
+	KUNIT_EXPECT_GE(test, steps, 9);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 0U);
+}
+
+static struct kunit_case lb_flow_cases[] = {
+	KUNIT_CASE(lb_flow_insert_lookup),
+	KUNIT_CASE(lb_flow_expiry),
+	KUNIT_CASE(lb_flow_reuse_after_close),
+	KUNIT_CASE(lb_flow_limit_fallback),
+	KUNIT_CASE(lb_flow_gc_incremental),
+	{}
+};
+
+static struct kunit_suite lb_flow_suite = {
+	.name = "lb_flow",
+	.test_cases = lb_flow_cases,
+};
+
+kunit_test_suite(lb_flow_suite);

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Walking the command line: words, keywords, numbers, usage errors. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "lbctl.h"
+
+const char *args_next(struct args *a)
+{
+	if (a->argc <= 0)
+		return NULL;
+	a->argc--;
+	return *a->argv++;
+}
+
+const char *args_value(struct args *a, const char *key)
+{
+	const char *v = args_next(a);
+
+	if (!v)
+		usage_error("\"%s\" needs a value", key);
+	return v;
+}
+
+void args_done(const struct args *a)
+{
+	if (a->argc > 0)
+		usage_error("unexpected argument \"%s\"", a->argv[0]);
+}
+
+bool is_word(const char *w, const char *word)
+{
+	return w && !strcmp(w, word);
+}
+
+bool is_help(const char *w)
+{
+	return is_word(w, "help") || is_word(w, "-h") ||
+	       is_word(w, "--help");
+}
+
+void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lbctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; try \"lbctl help\"\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+/*
+ * strtoul() alone would take " -1" as 4294967295 and "010" as octal;
+ * marks and weights are clearer with only decimal and 0x hex.
+ */
+static bool digits_u64(const char *s, unsigned long long *v, char **end)
+{
+	int base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		if (!isxdigit((unsigned char)s[2]))
+			return false;
+	} else if (!isdigit((unsigned char)s[0])) {
+		return false;
+	}
+	errno = 0;
+	*v = strtoull(s, end, base);
+	return errno == 0;
+}
+
+bool try_u32(const char *s, uint32_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!digits_u64(s, &n, &end) || *end || n > UINT32_MAX)
+		return false;
+	*v = n;
+	return true;
+}
+
+uint32_t parse_u32(const char *what, const char *s, uint32_t min,
+		   uint32_t max)
+{
+	uint32_t v;
+
+	if (!try_u32(s, &v) || v < min || v > max)
+		usage_error("%s must be a number from %u to %u, not \"%s\"",
+			    what, min, max, s);
+	return v;
+}
+
+uint32_t parse_usec(const char *what, const char *s, uint32_t min,
+		    uint32_t max)
+{
+	char lo[16], hi[16];
+	unsigned long long n, scale;
+	char *end;
+
+	if (!digits_u64(s, &n, &end) || (s[1] == 'x' || s[1] == 'X'))
+		goto bad;
+	if (!*end || !strcmp(end, "us"))
+		scale = 1;
+	else if (!strcmp(end, "ms"))
+		scale = 1000;
+	else if (!strcmp(end, "s"))
+		scale = 1000000;
+	else
+		goto bad;
+	if (n > UINT32_MAX / scale || n * scale < min || n * scale > max)
+		goto bad;
+	return n * scale;
+bad:
+	usage_error("%s must be from %s to %s (microseconds, or with a unit us, ms, s), not \"%s\"",
+		    what, usec_str(min, lo, sizeof(lo)),
+		    usec_str(max, hi, sizeof(hi)), s);
+}
+
+const char *usec_str(uint32_t us, char *buf, unsigned int len)
+{
+	if (us && us % 1000000 == 0)
+		snprintf(buf, len, "%us", us / 1000000);
+	else if (us && us % 1000 == 0)
+		snprintf(buf, len, "%ums", us / 1000);
+	else
+		snprintf(buf, len, "%uus", us);
+	return buf;
+}

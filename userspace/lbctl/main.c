@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lbctl: configures lb, the kernel module that balances routed traffic
+ * over parallel links by setting the packet mark.  Global options, the
+ * network namespace, and dispatch to the commands.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/lb.h>
+
+#include "args.h"
+#include "lbctl.h"
+#include "nl.h"
+
+struct options opt;
+
+static const char *netns;
+
+static const char usage[] =
+"Usage: lbctl [OPTIONS] COMMAND [ARGS]\n"
+"\n"
+"Configures lb, the kernel module that balances routed traffic over\n"
+"parallel links by setting the packet mark (ip rule fwmark picks the link).\n"
+"\n"
+"Options:\n"
+"  -j, --json           JSON output (read commands): one document\n"
+"  -p, --pretty         indent the JSON output (with -j)\n"
+"  -n, --netns NETNS    act in network namespace NETNS (/var/run/netns/NETNS,\n"
+"                       or a path), as ip -n does\n"
+"  -V, --version        print the version\n"
+"  -h, --help           print this help\n"
+"\n"
+"Commands:\n"
+"  show [SEL]                      namespace info, services, their paths and\n"
+"                                  key counters (also: list)\n"
+"  stats [SEL]                     every counter per service and per path\n"
+"  flows [SEL]                     the flow table; with SEL only the flows on\n"
+"                                  that service's paths\n"
+"  flows flush                     forget every flow; next packets choose anew\n"
+"  set-mode MODE [timeout T] [SEL] MODE: packet, flow or flowlet\n"
+"  set-sched SCHED [SEL]           SCHED: wrr or maglev (how new flows are placed)\n"
+"  set-weights W... [SEL]          one weight per path, in the order show lists\n"
+"                                  them; all change at once\n"
+"  vip add PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T]\n"
+"  vip set PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T]\n"
+"  vip del PREFIX [MATCH]          a service and its paths\n"
+"  vip show [PREFIX [MATCH]]       as show (also: vip list)\n"
+"  path add MARK[/MASK] [mask MASK] [weight W] [SEL]\n"
+"  path set MARK[/MASK] | id ID [weight W] [mask MASK] [SEL]\n"
+"  path del MARK | id ID [SEL]     its flows move to the other paths\n"
+"  path show [SEL]                 as show (also: path list)\n"
+"  help                            this text (also: lbctl COMMAND help)\n"
+"\n"
+"Services:\n"
+"  SEL    := vip PREFIX [MATCH]     names a service by its whole match, as\n"
+"                                   show prints it.  Without SEL a command\n"
+"                                   acts on the namespace's only service.\n"
+"  MATCH  := [from PREFIX] [proto PROTO] [port PORT] [iif IFNAME]\n"
+"  PREFIX := any | ADDR[/PLEN][:PORT] | V6ADDR[/PLEN] | [V6ADDR[/PLEN]]:PORT\n"
+"            any is IPv4 and IPv6; a PREFIX's :PORT is the same as port PORT\n"
+"  PROTO  := tcp | udp | sctp | udplite | dccp | icmp | icmpv6 | any | 0-255\n"
+"  PORT   := 1-65535, needs proto tcp, udp, sctp, udplite or dccp\n"
+"\n"
+"Values:\n"
+"  MODE     packet: every packet takes the next path (weighted round robin)\n"
+"           flow: a flow keeps its path\n"
+"           flowlet: a flow may change path after an idle gap longer than T\n"
+"  SCHED    wrr: exact weighted shares; maglev: consistent hashing\n"
+"  T        flowlet idle gap, 10us to 10s: microseconds, or with us, ms, s\n"
+"  W        weight, 0 to 65535; 0 drains a path (no new flows)\n"
+"  MARK     fwmark, decimal or 0x hex; a packet's mark m becomes\n"
+"           (m & ~MASK) ^ MARK, MASK defaulting to 0xffffffff\n"
+"\n"
+"Changes, flows and flows flush need CAP_NET_ADMIN in the namespace's\n"
+"user namespace; show and stats do not.\n"
+"\n"
+"Exit status: 0 done, 1 the kernel refused or another runtime error,\n"
+"2 bad command line (nothing was sent).\n";
+
+void error_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("lbctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The same as "ip -n NETNS": a name in /var/run/netns, or a path. */
+static int enter_netns(const char *name)
+{
+	char path[4096];
+	int fd;
+
+	if (strchr(name, '/'))
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "/var/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		error_msg("cannot open network namespace \"%s\": %s", name,
+			  strerror(errno));
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		error_msg("cannot enter network namespace \"%s\": %s", name,
+			  strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+struct nl *connect_lb(void)
+{
+	if (netns && enter_netns(netns) < 0)
+		return NULL;
+	return nl_open();
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct args *a);
+} commands[] = {
+	{ "show",		cmd_show },
+	{ "list",		cmd_show },
+	{ "stats",		cmd_stats },
+	{ "flows",		cmd_flows },
+	{ "set-mode",		cmd_set_mode },
+	{ "set-sched",		cmd_set_sched },
+	{ "set-weights",	cmd_set_weights },
+	{ "vip",		cmd_vip },
+	{ "path",		cmd_path },
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "pretty",	no_argument,		NULL, 'p' },
+		{ "netns",	required_argument,	NULL, 'n' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	struct args a;
+	const char *cmd;
+	unsigned int i;
+	int c;
+
+	opterr = 0;
+	/* '+': options end at the command, as in ip(8) */
+	while ((c = getopt_long(argc, argv, "+jpn:Vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opt.json = true;
+			break;
+		case 'p':
+			opt.pretty = true;
+			break;
+		case 'n':
+			if (!*optarg)
+				usage_error("-n needs a network namespace name");
+			netns = optarg;
+			break;
+		case 'V':
+			printf("lbctl %s (lb netlink family \"%s\" version %u)\n",
+			       LBCTL_VERSION, LB_GENL_NAME, LB_GENL_VERSION);
+			return EXIT_OK;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		case ':':
+			usage_error("option \"%s\" needs a value",
+				    argv[optind - 1]);
+		default:
+			if (optopt == 'n')
+				usage_error("-n needs a network namespace name");
+			usage_error("unknown option \"%s\"", argv[optind - 1]);
+		}
+	}
+
+	a.argc = argc - optind;
+	a.argv = argv + optind;
+	cmd = args_next(&a);
+	if (!cmd) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (is_help(cmd) || is_help(args_peek(&a))) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].run(&a);
+	usage_error("unknown command \"%s\"", cmd);
+}

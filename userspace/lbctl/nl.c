@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Talking to the lb module: the generic netlink socket, the family, one
+ * request at a time, its replies and its acknowledgment.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/lb.h>
+
+#include "lbctl.h"
+#include "nl.h"
+#include "nlerr.h"
+
+/* Requests are small: even 256 weights take 2 KiB. */
+#define NL_TX_SIZE	8192
+/* Dump messages are at most 32 KiB; a service with 256 paths is ~29 KiB. */
+#define NL_RX_SIZE	65536
+
+struct nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family;
+	const struct nlmsghdr *req;	/* the request in flight */
+
+	/* why the last nl_talk() failed */
+	int err;
+	char msg[256];			/* extack message */
+	bool has_offs, has_miss, has_miss_nest;
+	uint32_t offs, miss_type, miss_nest;
+
+	char tx[NL_TX_SIZE] __attribute__((aligned(4)));
+	char rx[NL_RX_SIZE] __attribute__((aligned(4)));
+};
+
+struct talk {
+	struct nl *nl;
+	mnl_cb_t cb;
+	void *data;
+};
+
+static int extack_attr(const struct nlattr *attr, void *data)
+{
+	struct nl *nl = data;
+	size_t n;
+
+	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_MSG:
+		n = strnlen(mnl_attr_get_payload(attr),
+			    mnl_attr_get_payload_len(attr));
+		if (n >= sizeof(nl->msg))
+			n = sizeof(nl->msg) - 1;
+		memcpy(nl->msg, mnl_attr_get_payload(attr), n);
+		nl->msg[n] = '\0';
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0) {
+			nl->offs = mnl_attr_get_u32(attr);
+			nl->has_offs = true;
+		}
+		break;
+	case NLMSGERR_ATTR_MISS_TYPE:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0) {
+			nl->miss_type = mnl_attr_get_u32(attr);
+			nl->has_miss = true;
+		}
+		break;
+	case NLMSGERR_ATTR_MISS_NEST:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0) {
+			nl->miss_nest = mnl_attr_get_u32(attr);
+			nl->has_miss_nest = true;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* The TLVs start @off bytes into the payload of an error or done message. */
+static void read_extack(struct nl *nl, const struct nlmsghdr *nlh,
+			size_t off)
+{
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    MNL_ALIGN(off) >= mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_parse(nlh, off, extack_attr, nl);
+}
+
+static int fail(struct nl *nl, int err)
+{
+	nl->err = err > 0 ? err : EPROTO;
+	return MNL_CB_ERROR;
+}
+
+static int cb_error(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl *nl = ((struct talk *)data)->nl;
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*e);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+		return fail(nl, EBADMSG);
+	if (!e->error)
+		return MNL_CB_STOP;	/* the ack */
+	/* Without NETLINK_CAP_ACK our request is echoed before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    e->msg.nlmsg_len >= sizeof(struct nlmsghdr))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	read_extack(nl, nlh, off);
+	return fail(nl, -e->error);
+}
+
+/* A dump that failed ends with NLMSG_DONE carrying the error. */
+static int cb_done(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl *nl = ((struct talk *)data)->nl;
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(err))
+		return MNL_CB_STOP;
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err >= 0)
+		return MNL_CB_STOP;
+	read_extack(nl, nlh, sizeof(err));
+	return fail(nl, -err);
+}
+
+static int cb_noop(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+/* Not const: mnl_cb_run2() takes a plain pointer. */
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_NOOP]	= cb_noop,
+	[NLMSG_ERROR]	= cb_error,
+	[NLMSG_DONE]	= cb_done,
+	[NLMSG_OVERRUN]	= cb_noop,
+};
+
+static int cb_data(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+	int ret;
+
+	if (!t->cb)
+		return MNL_CB_OK;
+	errno = 0;
+	ret = t->cb(nlh, t->data);
+	if (ret == MNL_CB_ERROR)
+		return fail(t->nl, errno ? errno : EBADMSG);
+	return ret;
+}
+
+static void clear_error(struct nl *nl)
+{
+	nl->err = 0;
+	nl->msg[0] = '\0';
+	nl->has_offs = false;
+	nl->has_miss = false;
+	nl->has_miss_nest = false;
+}
+
+int nl_talk(struct nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
+{
+	struct talk t = { .nl = nl, .cb = cb, .data = data };
+	ssize_t n;
+	int ret;
+
+	clear_error(nl);
+	req->nlmsg_seq = ++nl->seq;
+	nl->req = req;
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0) {
+		nl->err = errno;
+		return -nl->err;
+	}
+	do {
+		n = mnl_socket_recvfrom(nl->sock, nl->rx, sizeof(nl->rx));
+		if (n < 0) {
+			nl->err = errno;
+			return -nl->err;
+		}
+		errno = 0;
+		ret = mnl_cb_run2(nl->rx, n, nl->seq, nl->portid, cb_data, &t,
+				  ctl_cbs, NLMSG_MIN_TYPE);
+	} while (ret > 0);
+	if (ret < 0) {
+		/* ours, or libmnl's own: ESRCH, EPROTO, EINTR (dump) */
+		if (!nl->err)
+			nl->err = errno ? errno : EPROTO;
+		return -nl->err;
+	}
+	return 0;
+}
+
+int nl_write(struct nl *nl, struct nlmsghdr *req)
+{
+	req->nlmsg_flags |= NLM_F_ACK;
+	if (nl_talk(nl, req, NULL, NULL) < 0) {
+		nl_perror(nl);
+		return EXIT_ERR;
+	}
+	return EXIT_OK;
+}
+
+void nl_perror(const struct nl *nl)
+{
+	const char *what = NULL, *sys = strerror(nl->err);
+	char buf[64], miss[80];
+
+	if (nl->has_offs && nl->req)
+		what = nlerr_attr_at(nl->req, nl->offs, buf, sizeof(buf));
+	if (!what && nl->has_miss && nl->req) {
+		what = nlerr_missing(nl->req, nl->has_miss_nest,
+				     nl->miss_nest, nl->miss_type, buf,
+				     sizeof(buf));
+		if (what) {
+			snprintf(miss, sizeof(miss), "missing %s", what);
+			what = miss;
+		}
+	}
+
+	if (nl->msg[0] && what)
+		error_msg("%s (%s: %s)", nl->msg, what, sys);
+	else if (nl->msg[0])
+		error_msg("%s (%s)", nl->msg, sys);
+	else if (nl->err == EPERM)
+		error_msg("permission denied: needs CAP_NET_ADMIN");
+	else if (what && nl->has_offs)
+		error_msg("the lb module refused %s (%s)", what, sys);
+	else if (what)
+		error_msg("%s (%s)", what, sys);
+	else if (nl->err == EOPNOTSUPP)
+		error_msg("the lb module does not know this command; is it older than lbctl? (%s)",
+			  sys);
+	else if (nl->err == EINTR)
+		error_msg("the configuration changed during the dump; try again");
+	else if (nl->err == EBADMSG || nl->err == EPROTO)
+		error_msg("unexpected reply from the lb module (%s)", sys);
+	else
+		error_msg("%s", sys);
+}
+
+static struct nlmsghdr *put_request(struct nl *nl, uint16_t type,
+				    uint8_t cmd, uint8_t version,
+				    uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->tx);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
+struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags)
+{
+	return put_request(nl, nl->family, cmd, LB_GENL_VERSION, flags);
+}
+
+int nl_parse(const struct nlmsghdr *nlh, mnl_attr_cb_t cb, void *data)
+{
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return MNL_CB_ERROR;
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), cb, data);
+}
+
+struct family {
+	uint16_t id;
+	uint32_t version;
+};
+
+static int family_attr(const struct nlattr *attr, void *data)
+{
+	struct family *f = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_FAMILY_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+			return MNL_CB_ERROR;
+		f->id = mnl_attr_get_u16(attr);
+		break;
+	case CTRL_ATTR_VERSION:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		f->version = mnl_attr_get_u32(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int family_reply(const struct nlmsghdr *nlh, void *data)
+{
+	return nl_parse(nlh, family_attr, data);
+}
+
+static int resolve_family(struct nl *nl)
+{
+	struct family f = { 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = put_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+			  NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, LB_GENL_NAME);
+	if (nl_talk(nl, nlh, family_reply, &f) < 0) {
+		if (nl->err == ENOENT)
+			error_msg("lb module not loaded (generic netlink family \"%s\" not found)",
+				  LB_GENL_NAME);
+		else
+			nl_perror(nl);
+		return -1;
+	}
+	if (!f.id) {
+		error_msg("no id in the kernel's reply for generic netlink family \"%s\"",
+			  LB_GENL_NAME);
+		return -1;
+	}
+	/* Attributes are only appended; a new version means a new contract. */
+	if (f.version != LB_GENL_VERSION)
+		error_msg("warning: the lb module speaks netlink version %u, this lbctl version %u",
+			  f.version, LB_GENL_VERSION);
+	nl->family = f.id;
+	return 0;
+}
+
+static int open_socket(struct nl *nl)
+{
+	int one = 1;
+
+	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sock) {
+		error_msg("cannot open a generic netlink socket: %s",
+			  strerror(errno));
+		return -1;
+	}
+	/* Explanations in acks, without our request echoed back. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		error_msg("cannot bind the netlink socket: %s",
+			  strerror(errno));
+		mnl_socket_close(nl->sock);
+		nl->sock = NULL;
+		return -1;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	return 0;
+}
+
+struct nl *nl_open(void)
+{
+	struct nl *nl = calloc(1, sizeof(*nl));
+
+	if (!nl) {
+		error_msg("%s", strerror(ENOMEM));
+		return NULL;
+	}
+	nl->seq = time(NULL);
+	if (open_socket(nl) < 0 || resolve_family(nl) < 0) {
+		nl_close(nl);
+		return NULL;
+	}
+	return nl;
+}
+
+int nl_reset(struct nl *nl)
+{
+	mnl_socket_close(nl->sock);
+	nl->sock = NULL;
+	return open_socket(nl);
+}
+
+void nl_close(struct nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl);
+}

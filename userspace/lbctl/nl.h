@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Talking to the lb module: the generic netlink socket, the family, one
+ * request at a time, its replies and its acknowledgment.
+ */
+#ifndef LBCTL_NL_H
+#define LBCTL_NL_H
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <stdint.h>
+
+struct nl;
+
+/* Socket and family; on failure says why on stderr and returns NULL. */
+struct nl *nl_open(void);
+void nl_close(struct nl *nl);
+/*
+ * A fresh socket, to start a dump again: what is left of an abandoned
+ * dump must not be read as the new one's.  -1 if that failed (said).
+ */
+int nl_reset(struct nl *nl);
+
+/* A request for @cmd in the send buffer, NLM_F_REQUEST | @flags. */
+struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags);
+
+/*
+ * Sends @req and hands each reply message to @cb (which may be NULL)
+ * until the ack, the end of the dump or an error.  0, or -errno with the
+ * kernel's explanation kept for nl_perror().
+ */
+int nl_talk(struct nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
+
+/* Sends a write request with NLM_F_ACK; EXIT_OK, or EXIT_ERR said. */
+int nl_write(struct nl *nl, struct nlmsghdr *req);
+
+/* "lbctl: <extack message> (<strerror>)" for the last failed nl_talk. */
+void nl_perror(const struct nl *nl);
+
+/* For reply callbacks: the kernel sent something lbctl cannot read. */
+static inline int nl_bad_reply(void)
+{
+	errno = EBADMSG;
+	return MNL_CB_ERROR;
+}
+
+/* The attributes of a reply, after its generic netlink header. */
+int nl_parse(const struct nlmsghdr *nlh, mnl_attr_cb_t cb, void *data);
+
+#endif /* LBCTL_NL_H */

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Changing services: vip add|del|set, and the shortcuts set-mode,
+ * set-sched and set-weights.
+ */
+#include <string.h>
+
+#include <linux/lb.h>
+
+#include "args.h"
+#include "lbctl.h"
+#include "match.h"
+#include "names.h"
+#include "nl.h"
+#include "show.h"
+
+/* A service's settings, as opposed to its match. */
+struct settings {
+	int mode;		/* -1: unchanged */
+	int sched;		/* -1: unchanged */
+	bool has_timeout;
+	uint32_t timeout_us;
+};
+
+static int parse_mode(const char *s)
+{
+	int mode = mode_parse(s);
+
+	if (mode < 0)
+		usage_error("mode must be " MODE_WORDS ", not \"%s\"", s);
+	return mode;
+}
+
+static int parse_sched(const char *s)
+{
+	int sched = sched_parse(s);
+
+	if (sched < 0)
+		usage_error("sched must be " SCHED_WORDS ", not \"%s\"", s);
+	return sched;
+}
+
+static uint32_t parse_timeout(const char *s)
+{
+	return parse_usec("timeout", s, LB_FLOWLET_US_MIN, LB_FLOWLET_US_MAX);
+}
+
+/* Consumes mode, sched or timeout and its value; false if none is next. */
+static bool settings_parse_arg(struct args *a, struct settings *st)
+{
+	const char *w = args_peek(a);
+
+	if (is_word(w, "mode")) {
+		args_next(a);
+		if (st->mode >= 0)
+			usage_error("\"mode\" given twice");
+		st->mode = parse_mode(args_value(a, w));
+	} else if (is_word(w, "sched")) {
+		args_next(a);
+		if (st->sched >= 0)
+			usage_error("\"sched\" given twice");
+		st->sched = parse_sched(args_value(a, w));
+	} else if (is_word(w, "timeout")) {
+		args_next(a);
+		if (st->has_timeout)
+			usage_error("\"timeout\" given twice");
+		st->timeout_us = parse_timeout(args_value(a, w));
+		st->has_timeout = true;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void settings_check(const struct settings *st)
+{
+	/* Without a mode, a timeout is kept for when flowlet mode comes. */
+	if (st->has_timeout && st->mode >= 0 && st->mode != LB_MODE_FLOWLET)
+		usage_error("timeout only applies to mode flowlet");
+}
+
+static void settings_put(struct nlmsghdr *nlh, const struct settings *st)
+{
+	if (st->mode >= 0)
+		mnl_attr_put_u8(nlh, LB_SVC_A_MODE, st->mode);
+	if (st->sched >= 0)
+		mnl_attr_put_u8(nlh, LB_SVC_A_SCHED, st->sched);
+	if (st->has_timeout)
+		mnl_attr_put_u32(nlh, LB_SVC_A_FLOWLET_US, st->timeout_us);
+}
+
+static bool settings_any(const struct settings *st)
+{
+	return st->mode >= 0 || st->sched >= 0 || st->has_timeout;
+}
+
+/*
+ * LB_A_SVC with the selector's match and the new settings.  Without a
+ * selector it carries the settings alone, without LB_SVC_A_FAMILY (which
+ * every selector sends, even "vip any"): it names no service, and the
+ * request is for the namespace's only one.
+ */
+static void put_service(struct nlmsghdr *nlh, const struct match *sel,
+			const struct settings *st)
+{
+	struct nlattr *nest;
+
+	if (!sel->given && !settings_any(st))
+		return;
+	nest = mnl_attr_nest_start(nlh, LB_A_SVC);
+	if (sel->given)
+		match_put(nlh, sel);
+	settings_put(nlh, st);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static int send_service(uint8_t cmd, const struct match *sel,
+			const struct settings *st)
+{
+	struct nlmsghdr *nlh;
+	struct nl *nl;
+	int ret;
+
+	nl = connect_lb();
+	if (!nl)
+		return EXIT_ERR;
+	nlh = nl_request(nl, cmd, 0);
+	put_service(nlh, sel, st);
+	ret = nl_write(nl, nlh);
+	nl_close(nl);
+	return ret;
+}
+
+/* vip add|del|set PREFIX [MATCH] [SETTINGS] */
+static int vip_change(struct args *a, const char *verb, uint8_t cmd)
+{
+	struct settings st = { .mode = -1, .sched = -1 };
+	struct match sel;
+
+	memset(&sel, 0, sizeof(sel));
+	if (!args_more(a))
+		usage_error("vip %s needs a PREFIX (or \"any\")", verb);
+	match_set_vip(&sel, args_next(a));
+	while (args_more(a)) {
+		if (match_parse_arg(a, &sel))
+			continue;
+		if (cmd != LB_CMD_SVC_DEL && settings_parse_arg(a, &st))
+			continue;
+		args_done(a);
+	}
+	match_finish(&sel);
+	settings_check(&st);
+	if (cmd == LB_CMD_SVC_SET && !settings_any(&st))
+		usage_error("vip set needs mode, sched or timeout");
+	return send_service(cmd, &sel, &st);
+}
+
+int cmd_vip(struct args *a)
+{
+	const char *w = args_next(a);
+	struct match sel;
+
+	if (!w || is_word(w, "show") || is_word(w, "list")) {
+		memset(&sel, 0, sizeof(sel));
+		if (args_more(a)) {
+			match_set_vip(&sel, args_next(a));
+			while (args_more(a))
+				if (!match_parse_arg(a, &sel))
+					args_done(a);
+			match_finish(&sel);
+		}
+		return show(&sel);
+	}
+	if (is_word(w, "add"))
+		return vip_change(a, w, LB_CMD_SVC_NEW);
+	if (is_word(w, "del") || is_word(w, "delete"))
+		return vip_change(a, w, LB_CMD_SVC_DEL);
+	if (is_word(w, "set"))
+		return vip_change(a, w, LB_CMD_SVC_SET);
+	usage_error("vip: unknown command \"%s\" (add, del, set, show)", w);
+}
+
+int cmd_set_mode(struct args *a)
+{
+	struct settings st = { .mode = -1, .sched = -1 };
+	struct match sel;
+
+	memset(&sel, 0, sizeof(sel));
+	if (!args_more(a))
+		usage_error("set-mode needs a mode: " MODE_WORDS);
+	st.mode = parse_mode(args_next(a));
+	while (args_more(a)) {
+		if (match_parse_arg(a, &sel))
+			continue;
+		if (is_word(args_peek(a), "timeout")) {
+			args_next(a);
+			if (st.has_timeout)
+				usage_error("\"timeout\" given twice");
+			st.timeout_us = parse_timeout(args_value(a, "timeout"));
+			st.has_timeout = true;
+			continue;
+		}
+		args_done(a);
+	}
+	match_finish(&sel);
+	settings_check(&st);
+	return send_service(LB_CMD_SVC_SET, &sel, &st);
+}
+
+int cmd_set_sched(struct args *a)
+{
+	struct settings st = { .mode = -1, .sched = -1 };
+	struct match sel;
+
+	if (!args_more(a))
+		usage_error("set-sched needs a scheduler: " SCHED_WORDS);
+	st.sched = parse_sched(args_next(a));
+	parse_selector_only(a, &sel);
+	return send_service(LB_CMD_SVC_SET, &sel, &st);
+}
+
+int cmd_set_weights(struct args *a)
+{
+	struct settings none = { .mode = -1, .sched = -1 };
+	uint32_t weights[LB_TARGETS_MAX];
+	unsigned int n = 0, i;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct match sel;
+	const char *w;
+	struct nl *nl;
+	int ret;
+
+	memset(&sel, 0, sizeof(sel));
+	while (args_more(a)) {
+		if (match_parse_arg(a, &sel))
+			continue;
+		w = args_next(a);
+		if (n == LB_TARGETS_MAX)
+			usage_error("at most %u weights: a service has at most %u targets",
+				    LB_TARGETS_MAX, LB_TARGETS_MAX);
+		weights[n++] = parse_u32("a weight", w, 0, LB_WEIGHT_MAX);
+	}
+	match_finish(&sel);
+	if (!n)
+		usage_error("set-weights needs a weight per target, in the order show lists them");
+
+	nl = connect_lb();
+	if (!nl)
+		return EXIT_ERR;
+	nlh = nl_request(nl, LB_CMD_SVC_SET, 0);
+	put_service(nlh, &sel, &none);
+	nest = mnl_attr_nest_start(nlh, LB_A_WEIGHTS);
+	for (i = 0; i < n; i++)
+		mnl_attr_put_u32(nlh, LB_A_WEIGHT, weights[i]);
+	mnl_attr_nest_end(nlh, nest);
+	ret = nl_write(nl, nlh);
+	nl_close(nl);
+	return ret;
+}

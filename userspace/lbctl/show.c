@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/* lbctl show: services, their targets and key counters. */
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "json.h"
+#include "lbctl.h"
+#include "names.h"
+#include "nl.h"
+#include "show.h"
+#include "snapshot.h"
+
+void parse_selector_only(struct args *a, struct match *sel)
+{
+	memset(sel, 0, sizeof(*sel));
+	while (args_more(a))
+		if (!match_parse_arg(a, sel))
+			args_done(a);
+	match_finish(sel);
+}
+
+static const struct {
+	uint16_t attr;
+	const char *text;
+	const char *json;
+} timeouts[] = {
+	{ LB_INFO_A_TIMEOUT_TCP,	"tcp",		"timeout_tcp" },
+	{ LB_INFO_A_TIMEOUT_TCP_CLOSE,	"tcp-close",	"timeout_tcp_close" },
+	{ LB_INFO_A_TIMEOUT_UDP,	"udp",		"timeout_udp" },
+	{ LB_INFO_A_TIMEOUT_OTHER,	"other",	"timeout_other" },
+};
+
+#define NTIMEOUTS	ARRAY_SIZE(timeouts)
+
+void info_text(const struct snapshot *s)
+{
+	const struct info *in = &s->info;
+	const char *sep = "", *word = "timeout ";
+	unsigned int i;
+
+	if (!s->has_info)
+		return;
+	if (in->has[LB_INFO_A_SERVICES]) {
+		printf("services %u", in->v[LB_INFO_A_SERVICES]);
+		sep = " ";
+	}
+	if (in->has[LB_INFO_A_FLOWS]) {
+		printf("%sflows %u", sep, in->v[LB_INFO_A_FLOWS]);
+		if (in->has[LB_INFO_A_FLOW_MAX])
+			printf("/%u", in->v[LB_INFO_A_FLOW_MAX]);
+		sep = " ";
+	}
+	for (i = 0; i < NTIMEOUTS; i++) {
+		if (!in->has[timeouts[i].attr])
+			continue;
+		printf("%s%s%s %us", sep, word, timeouts[i].text,
+		       in->v[timeouts[i].attr]);
+		sep = " ";
+		word = "";
+	}
+	if (*sep)
+		putchar('\n');
+}
+
+void service_head_text(const struct service *svc)
+{
+	char buf[256], name[16], us[16];
+
+	printf("%s", match_str(&svc->match, buf, sizeof(buf)));
+	if (svc->mode >= 0)
+		printf(" mode %s", mode_name(svc->mode, name, sizeof(name)));
+	if (svc->mode == LB_MODE_FLOWLET && svc->has_flowlet_us)
+		printf(" timeout %s", usec_str(svc->flowlet_us, us,
+					       sizeof(us)));
+	if (svc->sched >= 0)
+		printf(" sched %s", sched_name(svc->sched, name,
+					       sizeof(name)));
+	putchar('\n');
+}
+
+static void show_text(const struct snapshot *s)
+{
+	const struct service *svc;
+	const struct target *t;
+	unsigned int i, j;
+	char mark[32];
+
+	info_text(s);
+	for (i = 0; i < s->nservices; i++) {
+		svc = &s->services[i];
+		service_head_text(svc);
+		for (j = 0; j < svc->ntargets; j++) {
+			t = &svc->targets[j];
+			printf("    id %u mark %s weight %u%s packets %llu flows %llu\n",
+			       t->id, mark_str(t->mark, t->mask, mark,
+					       sizeof(mark)),
+			       t->weight, t->weight ? "" : " (draining)",
+			       (unsigned long long)t->stats.v[LB_STATS_A_PACKETS],
+			       (unsigned long long)t->stats.v[LB_STATS_A_FLOWS_ACTIVE]);
+		}
+	}
+}
+
+static void counters_json(const struct counters *c)
+{
+	unsigned int i;
+
+	json_obj_open("stats");
+	for (i = 0; i < counter_nfields; i++)
+		json_uint(counter_fields[i].json,
+			  c->v[counter_fields[i].attr]);
+	json_obj_close();
+}
+
+static void info_json(const struct snapshot *s)
+{
+	const struct info *in = &s->info;
+	unsigned int i;
+
+	json_obj_open("info");
+	if (in->has[LB_INFO_A_SERVICES])
+		json_uint("services", in->v[LB_INFO_A_SERVICES]);
+	if (in->has[LB_INFO_A_FLOWS])
+		json_uint("flows", in->v[LB_INFO_A_FLOWS]);
+	if (in->has[LB_INFO_A_FLOW_MAX])
+		json_uint("flow_max", in->v[LB_INFO_A_FLOW_MAX]);
+	for (i = 0; i < NTIMEOUTS; i++)
+		if (in->has[timeouts[i].attr])
+			json_uint(timeouts[i].json, in->v[timeouts[i].attr]);
+	json_obj_close();
+}
+
+static void service_json(const struct service *svc)
+{
+	const struct target *t;
+	char name[16];
+	unsigned int i;
+
+	json_obj_open(NULL);
+	match_json(&svc->match);
+	if (svc->mode >= 0)
+		json_str("mode", mode_name(svc->mode, name, sizeof(name)));
+	else
+		json_null("mode");
+	if (svc->sched >= 0)
+		json_str("sched", sched_name(svc->sched, name, sizeof(name)));
+	else
+		json_null("sched");
+	if (svc->has_flowlet_us)
+		json_uint("flowlet_timeout_us", svc->flowlet_us);
+	else
+		json_null("flowlet_timeout_us");
+
+	json_arr_open("targets");
+	for (i = 0; i < svc->ntargets; i++) {
+		t = &svc->targets[i];
+		json_obj_open(NULL);
+		json_uint("id", t->id);
+		json_uint("mark", t->mark);
+		json_uint("mask", t->mask);
+		json_uint("weight", t->weight);
+		counters_json(&t->stats);
+		json_obj_close();
+	}
+	json_arr_close();
+	counters_json(&svc->stats);
+	json_obj_close();
+}
+
+void snapshot_json(const struct snapshot *s)
+{
+	unsigned int i;
+
+	json_begin(opt.pretty);
+	info_json(s);
+	json_arr_open("services");
+	for (i = 0; i < s->nservices; i++)
+		service_json(&s->services[i]);
+	json_arr_close();
+	json_end();
+}
+
+int show(const struct match *sel)
+{
+	struct snapshot s;
+	struct nl *nl;
+	int ret;
+
+	nl = connect_lb();
+	if (!nl)
+		return EXIT_ERR;
+	ret = snapshot_read(nl, sel, true, &s);
+	if (ret == EXIT_OK) {
+		if (opt.json)
+			snapshot_json(&s);
+		else
+			show_text(&s);
+		snapshot_free(&s);
+	}
+	nl_close(nl);
+	return ret;
+}
+
+int cmd_show(struct args *a)
+{
+	struct match sel;
+
+	parse_selector_only(a, &sel);
+	return show(&sel);
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's configuration and counters, read into plain structures:
+ * namespace info, services, their targets.  show, stats and flows print
+ * from it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lbctl.h"
+#include "nl.h"
+#include "snapshot.h"
+
+const struct counter_field counter_fields[] = {
+	{ LB_STATS_A_PACKETS,		"packets",	"PACKETS" },
+	{ LB_STATS_A_BYTES,		"bytes",	"BYTES" },
+	{ LB_STATS_A_FLOWS_CREATED,	"flows_created", "FLOWS_CREATED" },
+	{ LB_STATS_A_FLOWS_ACTIVE,	"flows_active",	"FLOWS_ACTIVE" },
+	{ LB_STATS_A_FALLBACKS,		"fallbacks",	"FALLBACKS" },
+	{ LB_STATS_A_FLOWLET_SWITCHES,	"flowlet_switches",
+					"FLOWLET_SWITCHES" },
+};
+
+const unsigned int counter_nfields = ARRAY_SIZE(counter_fields);
+
+/*
+ * @array with room for element @n, which is zeroed; NULL if out of memory.
+ * The capacity doubles at powers of two, so 4096 services copy little.
+ */
+static void *grow(void *array, unsigned int n, size_t size)
+{
+	char *p = array;
+
+	if (n < 4 || !(n & (n - 1))) {
+		p = realloc(array, (n < 4 ? 4 : 2 * n) * size);
+		if (!p)
+			return NULL;
+	}
+	memset(p + n * size, 0, size);
+	return p;
+}
+
+/* Attributes newer than this lbctl are skipped, never an error. */
+static int counter_attr(const struct nlattr *attr, void *data)
+{
+	struct counters *c = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (!type || type == LB_STATS_A_PAD || type > LB_STATS_A_MAX)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+		return nl_bad_reply();
+	c->v[type] = mnl_attr_get_u64(attr);
+	return MNL_CB_OK;
+}
+
+static int u32_attr(const struct nlattr *attr, uint32_t *v)
+{
+	if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+		return nl_bad_reply();
+	*v = mnl_attr_get_u32(attr);
+	return MNL_CB_OK;
+}
+
+static int target_attr(const struct nlattr *attr, void *data)
+{
+	struct target *t = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case LB_TGT_A_ID:
+		return u32_attr(attr, &t->id);
+	case LB_TGT_A_MARK:
+		return u32_attr(attr, &t->mark);
+	case LB_TGT_A_MASK:
+		return u32_attr(attr, &t->mask);
+	case LB_TGT_A_WEIGHT:
+		return u32_attr(attr, &t->weight);
+	case LB_TGT_A_STATS:
+		return mnl_attr_parse_nested(attr, counter_attr, &t->stats);
+	}
+	return MNL_CB_OK;
+}
+
+static int targets_attr(const struct nlattr *attr, void *data)
+{
+	struct service *svc = data;
+	struct target *targets, *t;
+
+	if (mnl_attr_get_type(attr) != LB_A_TGT)
+		return MNL_CB_OK;
+	targets = grow(svc->targets, svc->ntargets, sizeof(*t));
+	if (!targets) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	svc->targets = targets;
+	t = &targets[svc->ntargets++];
+	/* the contract's defaults, should a reply leave them out */
+	t->mask = 0xffffffff;
+	t->weight = 1;
+	return mnl_attr_parse_nested(attr, target_attr, t);
+}
+
+static int service_attr(const struct nlattr *attr, void *data)
+{
+	struct service *svc = data;
+	int ret = match_read_attr(attr, &svc->match);
+
+	if (ret < 0)
+		return nl_bad_reply();
+	if (ret > 0)
+		return MNL_CB_OK;
+
+	switch (mnl_attr_get_type(attr)) {
+	case LB_SVC_A_MODE:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+			return nl_bad_reply();
+		svc->mode = mnl_attr_get_u8(attr);
+		break;
+	case LB_SVC_A_SCHED:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+			return nl_bad_reply();
+		svc->sched = mnl_attr_get_u8(attr);
+		break;
+	case LB_SVC_A_FLOWLET_US:
+		svc->has_flowlet_us = true;
+		return u32_attr(attr, &svc->flowlet_us);
+	case LB_SVC_A_TARGETS:
+		return mnl_attr_parse_nested(attr, targets_attr, svc);
+	case LB_SVC_A_STATS:
+		return mnl_attr_parse_nested(attr, counter_attr, &svc->stats);
+	}
+	return MNL_CB_OK;
+}
+
+static int info_attr(const struct nlattr *attr, void *data)
+{
+	struct info *info = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (!type || type > LB_INFO_A_MAX)
+		return MNL_CB_OK;
+	info->has[type] = true;
+	return u32_attr(attr, &info->v[type]);
+}
+
+static int reply_attr(const struct nlattr *attr, void *data)
+{
+	struct snapshot *s = data;
+	struct service *services, *svc;
+	int ret;
+
+	switch (mnl_attr_get_type(attr)) {
+	case LB_A_SVC:
+		services = grow(s->services, s->nservices, sizeof(*svc));
+		if (!services) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		s->services = services;
+		svc = &services[s->nservices++];
+		svc->mode = -1;
+		svc->sched = -1;
+		ret = mnl_attr_parse_nested(attr, service_attr, svc);
+		if (ret < 0)
+			return ret;
+		if (match_read_done(&svc->match) < 0)
+			return nl_bad_reply();
+		break;
+	case LB_A_INFO:
+		s->has_info = true;
+		return mnl_attr_parse_nested(attr, info_attr, &s->info);
+	}
+	return MNL_CB_OK;
+}
+
+static int reply(const struct nlmsghdr *nlh, void *data)
+{
+	return nl_parse(nlh, reply_attr, data);
+}
+
+static int read_once(struct nl *nl, const struct match *sel, bool info,
+		     struct snapshot *s)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int ret;
+
+	if (info) {
+		nlh = nl_request(nl, LB_CMD_INFO_GET, NLM_F_ACK);
+		ret = nl_talk(nl, nlh, reply, s);
+		if (ret < 0)
+			return ret;
+	}
+	if (sel && sel->given) {
+		nlh = nl_request(nl, LB_CMD_SVC_GET, NLM_F_ACK);
+		nest = mnl_attr_nest_start(nlh, LB_A_SVC);
+		match_put(nlh, sel);
+		mnl_attr_nest_end(nlh, nest);
+	} else {
+		nlh = nl_request(nl, LB_CMD_SVC_GET, NLM_F_DUMP);
+	}
+	return nl_talk(nl, nlh, reply, s);
+}
+
+int snapshot_read(struct nl *nl, const struct match *sel, bool info,
+		  struct snapshot *s)
+{
+	unsigned int tries = 0;
+	int ret;
+
+	for (;;) {
+		memset(s, 0, sizeof(*s));
+		ret = read_once(nl, sel, info, s);
+		if (!ret)
+			return EXIT_OK;
+		snapshot_free(s);
+		/* A dump that raced with a change starts over. */
+		if (ret != -EINTR || ++tries == 5)
+			break;
+		if (nl_reset(nl) < 0)
+			return EXIT_ERR;
+	}
+	nl_perror(nl);
+	return EXIT_ERR;
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nservices; i++)
+		free(s->services[i].targets);
+	free(s->services);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct target *snapshot_target(const struct snapshot *s, uint32_t id)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < s->nservices; i++)
+		for (j = 0; j < s->services[i].ntargets; j++)
+			if (s->services[i].targets[j].id == id)
+				return &s->services[i].targets[j];
+	return NULL;
+}
+
+const char *mark_str(uint32_t mark, uint32_t mask, char *buf,
+		     unsigned int len)
+{
+	snprintf(buf, len, "0x%x/0x%x", mark, mask);
+	return buf;
+}

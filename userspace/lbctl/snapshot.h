@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel's configuration and counters, read into plain structures:
+ * namespace info, services, their targets.  show, stats and flows print
+ * from it.
+ */
+#ifndef LBCTL_SNAPSHOT_H
+#define LBCTL_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/lb.h>
+
+#include "match.h"
+
+struct nl;
+
+/* Counters indexed by enum lb_stats_attr. */
+struct counters {
+	uint64_t v[LB_STATS_A_MAX + 1];
+};
+
+/* The counters in the order lbctl prints them. */
+struct counter_field {
+	uint16_t attr;
+	const char *json;	/* "flows_created" */
+	const char *header;	/* "FLOWS_CREATED" */
+};
+
+extern const struct counter_field counter_fields[];
+extern const unsigned int counter_nfields;
+
+struct target {
+	uint32_t id;
+	uint32_t mark;
+	uint32_t mask;
+	uint32_t weight;
+	struct counters stats;
+};
+
+struct service {
+	struct match match;
+	int mode;		/* -1: not reported */
+	int sched;		/* -1: not reported */
+	bool has_flowlet_us;
+	uint32_t flowlet_us;
+	struct target *targets;
+	unsigned int ntargets;
+	struct counters stats;
+};
+
+struct info {
+	bool has[LB_INFO_A_MAX + 1];
+	uint32_t v[LB_INFO_A_MAX + 1];
+};
+
+struct snapshot {
+	bool has_info;
+	struct info info;
+	struct service *services;
+	unsigned int nservices;
+};
+
+/*
+ * Every service, or with @sel->given only the one it names; with @info
+ * also the namespace info.  EXIT_OK, or EXIT_ERR with the reason said.
+ */
+int snapshot_read(struct nl *nl, const struct match *sel, bool info,
+		  struct snapshot *s);
+void snapshot_free(struct snapshot *s);
+
+/* The target with @id, or NULL. */
+const struct target *snapshot_target(const struct snapshot *s, uint32_t id);
+
+/* "0x3/0xffffffff" */
+const char *mark_str(uint32_t mark, uint32_t mask, char *buf,
+		     unsigned int len);
+
+#endif /* LBCTL_SNAPSHOT_H */

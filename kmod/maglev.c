@@ -19,6 +19,7 @@
 static const siphash_key_t lb_place_key = {
 	{ 0x6c622d6d61676c65ULL, 0x762d706c61636521ULL }
 };
+
 static const siphash_key_t lb_perm_key = {
 	{ 0x6c622d7065726d75ULL, 0x746174696f6e2121ULL }
 };

@@ -89,8 +89,9 @@ static int lb_nl_addr(const struct nlattr *attr, u8 family,
 static int lb_nl_match(struct nlattr **tb, struct lb_match *m,
 		       struct netlink_ext_ack *extack)
 {
+	u8 family = 0, full, dplen, splen;
 	union lb_addr daddr, saddr;
-	u8 family = 0;
+	__be16 dport = 0;
 	int err;
 
 	if (tb[LB_SVC_A_FAMILY])
@@ -110,22 +111,16 @@ static int lb_nl_match(struct nlattr **tb, struct lb_match *m,
 		if (err)
 			return err;
 	}
-	return lb_match_init(m, family,
-			     tb[LB_SVC_A_DADDR] ? &daddr : NULL,
-			     lb_nla_u8(tb[LB_SVC_A_DPLEN],
-						tb[LB_SVC_A_DADDR] ?
-						(family == AF_INET ? 32 : 128) :
-						0),
-			     tb[LB_SVC_A_SADDR] ? &saddr : NULL,
-			     lb_nla_u8(tb[LB_SVC_A_SPLEN],
-						tb[LB_SVC_A_SADDR] ?
-						(family == AF_INET ? 32 : 128) :
-						0),
-			     lb_nla_u8(tb[LB_SVC_A_PROTO], 0),
-			     tb[LB_SVC_A_DPORT] ? htons(nla_get_u16(tb[LB_SVC_A_DPORT])) : 0,
+	full = family == AF_INET ? 32 : 128;
+	dplen = lb_nla_u8(tb[LB_SVC_A_DPLEN], tb[LB_SVC_A_DADDR] ? full : 0);
+	splen = lb_nla_u8(tb[LB_SVC_A_SPLEN], tb[LB_SVC_A_SADDR] ? full : 0);
+	if (tb[LB_SVC_A_DPORT])
+		dport = htons(nla_get_u16(tb[LB_SVC_A_DPORT]));
+	return lb_match_init(m, family, tb[LB_SVC_A_DADDR] ? &daddr : NULL,
+			     dplen, tb[LB_SVC_A_SADDR] ? &saddr : NULL, splen,
+			     lb_nla_u8(tb[LB_SVC_A_PROTO], 0), dport,
 			     tb[LB_SVC_A_IIFNAME] ?
-			     nla_data(tb[LB_SVC_A_IIFNAME]) : NULL,
-			     extack);
+			     nla_data(tb[LB_SVC_A_IIFNAME]) : NULL, extack);
 }
 
 static int lb_nl_parse_svc(struct genl_info *info, struct nlattr **tb)
@@ -220,10 +215,9 @@ static int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&ln->lock);
 	err = lb_svc_add(ln, &m,
 			 lb_nla_u8(tb[LB_SVC_A_MODE], lb_defaults.mode),
-			 lb_nla_u8(tb[LB_SVC_A_SCHED],
-					    lb_defaults.sched),
+			 lb_nla_u8(tb[LB_SVC_A_SCHED], lb_defaults.sched),
 			 lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
-					     lb_defaults.flowlet_us),
+				    lb_defaults.flowlet_us),
 			 info->extack);
 	mutex_unlock(&ln->lock);
 	return err;

@@ -12,8 +12,6 @@
 #include <linux/sort.h>
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
-#include <linux/inetdevice.h>
-#include <net/ipv6.h>
 #include "lb.h"
 
 #define LB_WRR_MAX	4096	/* schedule slots; longer cycles are scaled */
@@ -85,14 +83,16 @@ void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s)
 
 /* Matching */
 
-static void lb_prefix_mask(union lb_addr *mask, u8 family, u8 plen)
+/* The first @plen bits set; IPv4 uses the first word only. */
+static void lb_prefix_mask(union lb_addr *mask, u8 plen)
 {
-	memset(mask, 0, sizeof(*mask));
-	if (family == AF_INET)
-		mask->ip = inet_make_mask(plen);
-	else if (family == AF_INET6)
-		ipv6_addr_prefix(&mask->in6, &(struct in6_addr){
-			.s6_addr32 = { ~0U, ~0U, ~0U, ~0U } }, plen);
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		int bits = clamp_t(int, plen - 32 * i, 0, 32);
+
+		mask->all[i] = bits ? htonl(~0U << (32 - bits)) : 0;
+	}
 }
 
 static void lb_addr_and(union lb_addr *a, const union lb_addr *mask)
@@ -171,8 +171,8 @@ int lb_match_init(struct lb_match *m, u8 family,
 	m->dport = dport;
 	m->dplen = daddr ? dplen : 0;
 	m->splen = saddr ? splen : 0;
-	lb_prefix_mask(&m->dmask, family, m->dplen);
-	lb_prefix_mask(&m->smask, family, m->splen);
+	lb_prefix_mask(&m->dmask, m->dplen);
+	lb_prefix_mask(&m->smask, m->splen);
 	if (daddr) {
 		m->daddr = *daddr;
 		lb_addr_and(&m->daddr, &m->dmask);

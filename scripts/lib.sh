@@ -1,7 +1,9 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Shell helpers shared by scripts/vm, scripts/e2e and friends (bash only).
 # Source it: . "$(dirname "$0")/lib.sh"
 
+# shellcheck disable=SC2034 # for the scripts that source this
 LB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 lb_die() { echo "${0##*/}: $*" >&2; exit 1; }

@@ -59,6 +59,7 @@ enum lb_mode {
 	LB_MODE_FLOWLET,
 	__LB_MODE_MAX
 };
+
 #define LB_MODE_MAX (__LB_MODE_MAX - 1)
 
 /**
@@ -74,6 +75,7 @@ enum lb_sched {
 	LB_SCHED_MAGLEV,
 	__LB_SCHED_MAX
 };
+
 #define LB_SCHED_MAX (__LB_SCHED_MAX - 1)
 
 /**
@@ -110,6 +112,7 @@ enum lb_cmd {
 	LB_CMD_INFO_GET,
 	__LB_CMD_MAX
 };
+
 #define LB_CMD_MAX (__LB_CMD_MAX - 1)
 
 /**
@@ -133,6 +136,7 @@ enum lb_attr {
 	LB_A_PAD,
 	__LB_A_MAX
 };
+
 #define LB_A_MAX (__LB_A_MAX - 1)
 
 /**
@@ -171,6 +175,7 @@ enum lb_svc_attr {
 	LB_SVC_A_PAD,
 	__LB_SVC_A_MAX
 };
+
 #define LB_SVC_A_MAX (__LB_SVC_A_MAX - 1)
 
 /**
@@ -192,6 +197,7 @@ enum lb_tgt_attr {
 	LB_TGT_A_PAD,
 	__LB_TGT_A_MAX
 };
+
 #define LB_TGT_A_MAX (__LB_TGT_A_MAX - 1)
 
 /**
@@ -215,6 +221,7 @@ enum lb_stats_attr {
 	LB_STATS_A_PAD,
 	__LB_STATS_A_MAX
 };
+
 #define LB_STATS_A_MAX (__LB_STATS_A_MAX - 1)
 
 /**
@@ -242,6 +249,7 @@ enum lb_flow_attr {
 	LB_FLOW_A_CLOSING,
 	__LB_FLOW_A_MAX
 };
+
 #define LB_FLOW_A_MAX (__LB_FLOW_A_MAX - 1)
 
 /**
@@ -265,6 +273,7 @@ enum lb_info_attr {
 	LB_INFO_A_SERVICES,
 	__LB_INFO_A_MAX
 };
+
 #define LB_INFO_A_MAX (__LB_INFO_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_LB_H */

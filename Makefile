@@ -51,7 +51,7 @@ lint:
 kunit:
 	scripts/kunit
 
-e2e: all
+e2e: modules-all lbctl
 	scripts/e2e
 
 deps:

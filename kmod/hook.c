@@ -15,6 +15,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/netdevice.h>
 #include "lb.h"
 
 /**
@@ -42,6 +43,7 @@ unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
 	svc = lb_svc_lookup(cfg, &pkt.key, in);
 	if (!svc)
 		return NF_ACCEPT;
+	pkt.lane = in ? in->ifindex % LB_LANES : 0;
 	t = lb_pick(ln, cfg, svc, &pkt);
 	if (!t)
 		return NF_ACCEPT;

@@ -49,9 +49,18 @@ struct lb_flow_key {
 	u8 pad[2];
 };
 
+/*
+ * Schedules are walked in lanes, one per input interface (ifindex modulo
+ * LB_LANES).  Replies coming back from the far side then do not take turns
+ * with the traffic they answer; in one shared sequence a 1:1 split would
+ * send every request down the same path and every reply down the other.
+ */
+#define LB_LANES 8
+
 /* What the hook needs from a packet, filled by lb_parse(). */
 struct lb_pkt {
 	struct lb_flow_key key;
+	u8 lane;		/* set by the hook from the input interface */
 	u32 len;		/* IP datagram length, for byte counters */
 	u32 frag_id;		/* fragments: the datagram's identification */
 	u8 is_frag:1;		/* any fragment: balanced statelessly */
@@ -68,7 +77,7 @@ struct lb_pcpu_stats {
 	u64_stats_t flowlet_switches;
 	struct u64_stats_sync syncp;
 	long flows_active;	/* this_cpu_inc/dec from hook and GC */
-	u32 cursor;		/* per-packet schedule position (services) */
+	u32 cursor[LB_LANES];	/* per-packet schedule positions (services) */
 };
 
 struct lb_stats {
@@ -83,7 +92,7 @@ struct lb_stats {
  */
 struct lb_counters {
 	struct lb_pcpu_stats __percpu *pcpu;
-	atomic_t new_flow_seq;	/* services: WRR over new flows */
+	atomic_t new_flow_seq[LB_LANES];	/* services: WRR over new flows */
 	refcount_t ref;
 };
 

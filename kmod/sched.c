@@ -107,16 +107,17 @@ void lb_count(const struct lb_svc *svc, const struct lb_target *t, u32 len)
 	lb_stats_packet(t->pcpu, len);
 }
 
-static const struct lb_target *lb_pick_packet(const struct lb_svc *svc)
+static const struct lb_target *lb_pick_packet(const struct lb_svc *svc,
+					      u8 lane)
 {
 	struct lb_pcpu_stats *s = this_cpu_ptr(svc->st->pcpu);
-	u32 c = s->cursor + 1;
+	u32 c = s->cursor[lane] + 1;
 
 	if (!svc->wrr_len)
 		return NULL;
 	if (c >= svc->wrr_len)
 		c = 0;
-	s->cursor = c;
+	s->cursor[lane] = c;
 	return &svc->targets[svc->wrr[c]];
 }
 
@@ -127,13 +128,13 @@ static const struct lb_target *lb_pick_hash(const struct lb_svc *svc, u32 hash)
 	return &svc->targets[svc->maglev[hash % LB_MAGLEV_SIZE]];
 }
 
-static const struct lb_target *lb_pick_wrr(const struct lb_svc *svc)
+static const struct lb_target *lb_pick_wrr(const struct lb_svc *svc, u8 lane)
 {
 	u32 seq;
 
 	if (!svc->wrr_len)
 		return NULL;
-	seq = (u32)atomic_inc_return(&svc->st->new_flow_seq);
+	seq = (u32)atomic_inc_return(&svc->st->new_flow_seq[lane]);
 	return &svc->targets[svc->wrr[seq % svc->wrr_len]];
 }
 
@@ -142,7 +143,7 @@ static const struct lb_target *lb_pick_new(const struct lb_svc *svc,
 {
 	if (svc->sched == LB_SCHED_MAGLEV)
 		return lb_pick_hash(svc, lb_maglev_hash(&pkt->key));
-	return lb_pick_wrr(svc);
+	return lb_pick_wrr(svc, pkt->lane);
 }
 
 /* The target a flow entry names, if it still belongs to @svc. */
@@ -188,14 +189,14 @@ static void lb_flow_touch(struct lb_flow *f, const struct lb_pkt *pkt,
 /* A flow idle for longer than the gap starts a new flowlet. */
 static const struct lb_target *lb_flowlet(const struct lb_svc *svc,
 					  struct lb_flow *f,
-					  const struct lb_target *t)
+					  const struct lb_target *t, u8 lane)
 {
 	const struct lb_target *nt;
 	u32 gap = lb_now_us() - READ_ONCE(f->stamp);
 
 	if (gap <= svc->flowlet_gap)
 		return t;
-	nt = lb_pick_wrr(svc);
+	nt = lb_pick_wrr(svc, lane);
 	if (!nt || nt == t)
 		return t;
 	lb_flow_assign(f, t, nt);
@@ -224,7 +225,7 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 		if (t && !lb_flow_expired(f, now) &&
 		    !(pkt->tcp_syn && READ_ONCE(f->closing))) {
 			if (flowlet)
-				t = lb_flowlet(svc, f, t);
+				t = lb_flowlet(svc, f, t, pkt->lane);
 			lb_flow_touch(f, pkt, now, flowlet);
 			return t;
 		}
@@ -284,6 +285,6 @@ const struct lb_target *lb_pick(struct lb_net *ln, const struct lb_cfg *cfg,
 	if (pkt->is_frag)
 		return lb_pick_hash(svc, lb_frag_hash(pkt));
 	if (svc->mode == LB_MODE_PACKET)
-		return lb_pick_packet(svc);
+		return lb_pick_packet(svc, pkt->lane);
 	return lb_pick_flow(ln, cfg, svc, pkt);
 }

@@ -68,9 +68,15 @@ parse_args() {
 		shift
 	fi
 	case $CMD in
+	up|down|status) ;;
+	lb|baseline|unload) [ "$ROLE" = router ] || die "'$CMD' is the router's" ;;
 	help) usage 0 ;;
+	*) die "unknown command '$CMD' (see $0 --help)" ;;
+	esac
+	case $CMD in
 	lb|baseline)
 		ARGS=("$@")
+		case " $* " in *" -h "*|*" --help "*) usage 0 ;; esac
 		return 0 ;;
 	esac
 	while [ $# -gt 0 ]; do

@@ -120,8 +120,8 @@ topo_up() {
 		[ "$prev" = --router-ns ] && ROUTER_NS=$a
 		prev=$a
 	done
-	"$TESTBED" up "$@" || fail "testbed up failed"
 	TOPO_UP=1
+	"$TESTBED" up "$@" || fail "testbed up failed"
 }
 
 # A link's counter: link_stat NS DEV [tx_packets|rx_packets|tx_bytes...].
@@ -222,10 +222,10 @@ iperf_server() { # [IPERF3 ARGS...]
 	wait_port lb-server 5201
 }
 
-# Wait until something listens on TCP PORT in NS (5 s at most).
+# Wait until something listens on TCP PORT in NS (10 s at most).
 wait_port() { # NS PORT
 	local i
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 100; i++)); do
 		in_ns "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
 		sleep 0.1
 	done
@@ -252,6 +252,51 @@ split_check() {
 	assert_le $((D1 + D2)) $((n + 16)) "packets on both paths together"
 	assert_near "$D1" "$e1" "$tol" "path 1 share of $n packets at weights $w1:$w2"
 	assert_near "$D2" $((n - e1)) "$tol" "path 2 share of $n packets at weights $w1:$w2"
+}
+
+# What each path carried, flow by flow, as aggr sees it: an nftables set
+# per path collects the TCP source ports of packets to port 5201 arriving
+# on it.  path_sets_up once, then per round: path_sets_flush, traffic,
+# path_sets_check PORT... (the ports of the flows to look for).
+path_sets_up() {
+	on_aggr nft -f - <<'NFT' || fail "nft setup at aggr failed"
+table inet lbt {
+	set p1 { type inet_service; flags dynamic; size 65535; }
+	set p2 { type inet_service; flags dynamic; size 65535; }
+	chain pre {
+		type filter hook prerouting priority 0;
+		iifname "lb-p1" tcp dport 5201 add @p1 { tcp sport }
+		iifname "lb-p2" tcp dport 5201 add @p2 { tcp sport }
+	}
+}
+NFT
+}
+path_sets_flush() {
+	on_aggr nft flush set inet lbt p1 \; flush set inet lbt p2
+}
+# Fails if a flow was seen on both paths or on none.  Sets N1 and N2, the
+# flows on each path, and PATH_OF[port] = 1 or 2.
+declare -A PATH_OF=()
+path_sets_check() {
+	local sets p
+	local -a s1 s2
+	PATH_OF=()
+	sets=$(on_aggr nft -j list table inet lbt)
+	mapfile -t s1 < <(jq -r '.nftables[] | select(.set.name == "p1") | .set.elem // [] | .[]' <<<"$sets")
+	mapfile -t s2 < <(jq -r '.nftables[] | select(.set.name == "p2") | .set.elem // [] | .[]' <<<"$sets")
+	for p in "${s1[@]}"; do PATH_OF[$p]=1; done
+	for p in "${s2[@]}"; do
+		[ -z "${PATH_OF[$p]:-}" ] || fail "the flow from port $p was seen on both paths"
+		PATH_OF[$p]=2
+	done
+	N1=0 N2=0
+	for p in "$@"; do
+		case ${PATH_OF[$p]:-} in
+		1) N1=$((N1 + 1)) ;;
+		2) N2=$((N2 + 1)) ;;
+		*) fail "the flow from port $p was seen on no path" ;;
+		esac
+	done
 }
 
 # The packets lb counted per target, "T1 T2" (first service).

@@ -226,6 +226,63 @@ static void lb_hook_flowlet_gap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &p), next);
 }
 
+/* Mark of one packet arriving on @in. */
+static u32 mark_in(struct kunit *test, struct lb_net *ln,
+		   const struct lb_test_pkt *p, const struct net_device *in)
+{
+	struct sk_buff *skb = lb_test_skb(test, p);
+	u32 mark;
+
+	lb_test_run_in(ln, skb, in);
+	mark = skb->mark;
+	kfree_skb(skb);
+	return mark;
+}
+
+/*
+ * A catch-all service sees requests from one side and replies from the
+ * other.  Replies must not take turns with requests, or every request
+ * would take the same path: per packet and per new flow.
+ */
+static void lb_hook_replies_keep_own_turns(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct net_device *client_side = lb_test_dev(test, 2);
+	struct net_device *server_side = lb_test_dev(test, 3);
+	struct lb_test_pkt req = { AF_INET, IPPROTO_ICMP, 0x0a0a0101,
+				   0x0a0a0302, 7 };
+	struct lb_test_pkt rep = { AF_INET, IPPROTO_ICMP, 0x0a0a0302,
+				   0x0a0a0101, 7 };
+	u32 count[4] = {};
+	int i;
+
+	lb_test_add_paths(test, ln, LB_MODE_PACKET, (const u32[]){ 1, 1 }, 2);
+	for (i = 0; i < 100; i++) {
+		count[mark_in(test, ln, &req, client_side)]++;
+		mark_in(test, ln, &rep, server_side);
+	}
+	KUNIT_EXPECT_EQ(test, count[1], 50U);
+	KUNIT_EXPECT_EQ(test, count[2], 50U);
+
+	/* Per flow: SYN one way, SYN-ACK the other, 32 connections. */
+	set_mode(test, ln, LB_MODE_FLOW);
+	memset(count, 0, sizeof(count));
+	req.proto = IPPROTO_TCP;
+	rep.proto = IPPROTO_TCP;
+	req.dport = 5201;
+	rep.sport = 5201;
+	for (i = 0; i < 32; i++) {
+		req.sport = 40000 + i;
+		rep.dport = 40000 + i;
+		req.tcp_flags = TCPHDR_SYN;
+		rep.tcp_flags = TCPHDR_SYN | TCPHDR_ACK;
+		count[mark_in(test, ln, &req, client_side)]++;
+		mark_in(test, ln, &rep, server_side);
+	}
+	KUNIT_EXPECT_EQ(test, count[1], 16U);
+	KUNIT_EXPECT_EQ(test, count[2], 16U);
+}
+
 /* All fragments of a datagram take one path, whatever the mode. */
 static void lb_hook_fragments(struct kunit *test)
 {
@@ -382,6 +439,7 @@ static struct kunit_case lb_hook_cases[] = {
 	KUNIT_CASE(lb_hook_delete_path_moves_flows),
 	KUNIT_CASE(lb_hook_mode_switch),
 	KUNIT_CASE(lb_hook_flowlet_gap),
+	KUNIT_CASE(lb_hook_replies_keep_own_turns),
 	KUNIT_CASE(lb_hook_fragments),
 	KUNIT_CASE(lb_hook_untouched),
 	KUNIT_CASE(lb_hook_mark_mask),

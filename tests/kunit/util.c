@@ -11,6 +11,7 @@
 #include <linux/icmp.h>
 #include <net/ipv6.h>
 #include <net/tcp.h>
+#include <linux/netdevice.h>
 #include "util.h"
 
 static void lb_test_l4(struct sk_buff *skb, const struct lb_test_pkt *p)
@@ -131,17 +132,34 @@ void lb_test_add_paths(struct kunit *test, struct lb_net *ln, u8 mode,
 }
 
 /* As the hook runs: BHs off, inside an RCU read-side section. */
-unsigned int lb_test_run(struct lb_net *ln, struct sk_buff *skb)
+unsigned int lb_test_run_in(struct lb_net *ln, struct sk_buff *skb,
+			    const struct net_device *in)
 {
 	u8 pf = skb->protocol == htons(ETH_P_IP) ? NFPROTO_IPV4 : NFPROTO_IPV6;
 	unsigned int verdict;
 
 	local_bh_disable();
 	rcu_read_lock();
-	verdict = lb_process(ln, skb, pf, NULL);
+	verdict = lb_process(ln, skb, pf, in);
 	rcu_read_unlock();
 	local_bh_enable();
 	return verdict;
+}
+
+unsigned int lb_test_run(struct lb_net *ln, struct sk_buff *skb)
+{
+	return lb_test_run_in(ln, skb, NULL);
+}
+
+/* An input device as the hook sees it: only its index and name are read. */
+struct net_device *lb_test_dev(struct kunit *test, int ifindex)
+{
+	struct net_device *dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev->ifindex = ifindex;
+	snprintf(dev->name, sizeof(dev->name), "test%d", ifindex);
+	return dev;
 }
 
 /* The mark lb gives one packet described by @p (0: left alone). */

@@ -23,6 +23,9 @@ struct lb_net *lb_test_net(struct kunit *test, u32 flow_max);
 void lb_test_add_paths(struct kunit *test, struct lb_net *ln, u8 mode,
 		       const u32 *weights, unsigned int n);
 unsigned int lb_test_run(struct lb_net *ln, struct sk_buff *skb);
+unsigned int lb_test_run_in(struct lb_net *ln, struct sk_buff *skb,
+			    const struct net_device *in);
+struct net_device *lb_test_dev(struct kunit *test, int ifindex);
 u32 lb_test_mark(struct kunit *test, struct lb_net *ln,
 		 const struct lb_test_pkt *p);
 struct lb_svc_conf *lb_test_svc(struct lb_net *ln);

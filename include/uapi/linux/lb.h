@@ -47,7 +47,8 @@
 /**
  * enum lb_mode - how a service spreads packets over its targets
  * @LB_MODE_PACKET: every packet takes the next target of a smooth weighted
- *	round-robin schedule (one cursor per CPU, no shared counter).
+ *	round-robin schedule (cursors per CPU and input interface, no shared
+ *	counter).
  * @LB_MODE_FLOW: a flow (5-tuple) keeps the target it was given first.
  * @LB_MODE_FLOWLET: like flow, but after an idle gap longer than the
  *	service's flowlet timeout the flow's next packet may take another
@@ -64,8 +65,9 @@ enum lb_mode {
 
 /**
  * enum lb_sched - how a service places new flows
- * @LB_SCHED_WRR: weighted round robin over new flows: exact shares, even
- *	with few flows (32 flows over two equal paths split 16/16).
+ * @LB_SCHED_WRR: weighted round robin over new flows, one sequence per input
+ *	interface: exact shares, even with few flows (32 flows over two equal
+ *	paths split 16/16), and replies do not take turns with requests.
  * @LB_SCHED_MAGLEV: Maglev consistent hashing of the 5-tuple with a fixed
  *	seed: routers with the same configuration agree, and a change of
  *	targets moves few placements.
@@ -206,7 +208,8 @@ enum lb_tgt_attr {
  * @LB_STATS_A_BYTES: bytes balanced (IP length)
  * @LB_STATS_A_FLOWS_CREATED: flows placed on this target/service
  * @LB_STATS_A_FLOWS_ACTIVE: flows in the table now
- * @LB_STATS_A_FALLBACKS: flows placed by stateless hash, table full
+ * @LB_STATS_A_FALLBACKS: packets placed by the stateless hash because the
+ *	flow table was full
  * @LB_STATS_A_FLOWLET_SWITCHES: flowlets that moved to this target
  * @LB_STATS_A_PAD: padding
  */

@@ -5,6 +5,8 @@
 #   make modules-all      lb.ko for every installed Debian kernel, W=1 -Werror
 #   make lint             checkpatch --strict and sparse
 #   make check            everything: builds, lint, KUnit, e2e in VMs
+#   make demo             the seed experiment: table, CSV/JSON, PNG (scripts/demo)
+#   make demo DEMO_ARGS=--quick      (any scripts/demo option)
 #   make kunit | e2e | deps | clean
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -15,7 +17,7 @@ KVER_OF = $(notdir $(patsubst %/build,%,$(1)))
 BUILD := $(TOP)/build
 MODSRC := Kbuild Kconfig kmod include tests/kunit
 
-.PHONY: all module modules-all lbctl lint check kunit e2e deps clean
+.PHONY: all module modules-all lbctl lint check kunit e2e deps demo clean
 
 all: module lbctl
 
@@ -56,6 +58,9 @@ e2e: modules-all lbctl
 
 deps:
 	scripts/deps
+
+demo: deps
+	scripts/demo $(DEMO_ARGS)
 
 check: deps
 	$(MAKE) modules-all

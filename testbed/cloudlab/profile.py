@@ -38,7 +38,6 @@ import geni.rspec.pg as pg
 # Registers the Emulab link extensions (Link.setNoBandwidthShaping).
 import geni.rspec.emulab as emulab  # noqa: F401  pylint: disable=unused-import
 
-UBUNTU22 = "urn:publicid:IDN+emulab.net+image+emulab-ops//UBUNTU22-64-STD"
 UBUNTU24 = "urn:publicid:IDN+emulab.net+image+emulab-ops//UBUNTU24-64-STD"
 NETMASK = "255.255.255.0"
 
@@ -69,11 +68,10 @@ pc.defineParameter(
     "if the type has fewer, allow link multiplexing below.  Empty: any "
     "type the cluster has.")
 pc.defineParameter(
-    "image", "Disk image", portal.ParameterType.IMAGE, UBUNTU22,
-    longDescription="Default Ubuntu 22.04.  `testbed/cloudlab/router lb` "
-    "builds lb.ko against the running kernel's headers; lb is tested on "
-    "6.1 and 6.12 kernels, so if it does not build on 22.04's 5.15, use "
-    + UBUNTU24 + " (kernel 6.8).")
+    "image", "Disk image", portal.ParameterType.IMAGE, UBUNTU24,
+    longDescription="Default Ubuntu 24.04 (kernel 6.8).  "
+    "`testbed/cloudlab/router lb` builds lb.ko against the running "
+    "kernel's headers; lb needs 6.1 or later (22.04's 5.15 is too old).")
 pc.defineParameter(
     "linkSpeed", "Link capacity (Mbit/s)", portal.ParameterType.BANDWIDTH,
     1000.0,

@@ -18,6 +18,13 @@
 #include <linux/netdevice.h>
 #include "lb.h"
 
+static u8 lb_lane(const struct lb_flow_key *k, const struct net_device *in)
+{
+	u8 up = memcmp(&k->saddr, &k->daddr, sizeof(k->saddr)) < 0;
+
+	return (in ? in->ifindex % (LB_LANES / 2) : 0) * 2 + up;
+}
+
 /**
  * lb_process() - balance one packet
  * @ln: the namespace's state
@@ -43,7 +50,7 @@ unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
 	svc = lb_svc_lookup(cfg, &pkt.key, in);
 	if (!svc)
 		return NF_ACCEPT;
-	pkt.lane = in ? in->ifindex % LB_LANES : 0;
+	pkt.lane = lb_lane(&pkt.key, in);
 	t = lb_pick(ln, cfg, svc, &pkt);
 	if (!t)
 		return NF_ACCEPT;

@@ -50,12 +50,13 @@ struct lb_flow_key {
 };
 
 /*
- * Schedules are walked in lanes, one per input interface (ifindex modulo
- * LB_LANES).  Replies coming back from the far side then do not take turns
- * with the traffic they answer; in one shared sequence a 1:1 split would
+ * Schedules are walked in lanes: by input interface (ifindex modulo
+ * LB_LANES / 2) and by direction (which of the two addresses is lower).
+ * Replies then never take turns with the traffic they answer, even when
+ * two interfaces share a lane; in one shared sequence a 1:1 split would
  * send every request down the same path and every reply down the other.
  */
-#define LB_LANES 8
+#define LB_LANES 16
 
 /* What the hook needs from a packet, filled by lb_parse(). */
 struct lb_pkt {

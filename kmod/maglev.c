@@ -48,15 +48,17 @@ u32 lb_frag_hash(const struct lb_pkt *pkt)
  * @targets: the service's targets; those of weight 0 get no slot
  * @n: number of targets (<= LB_TARGETS_MAX)
  *
- * Each target's permutation comes from its mark alone, not its position,
- * so adding or removing another target leaves it where it was.
+ * Each target's permutation comes from its mark alone, and targets take
+ * their turns in the order of their marks, not the order they were added:
+ * routers configured alike in any order build the same table, and adding
+ * or removing one target leaves the others mostly where they were.
  *
  * Return: 0, -ENOENT if no target has a weight, -ENOMEM.
  */
 int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n)
 {
-	u32 *offset, *skip, *next, *turns;
-	u32 i, filled = 0, g = 0, wmax = 0, shift = 0;
+	u32 *offset, *skip, *next, *turns, *order;
+	u32 i, j, filled = 0, g = 0, wmax = 0, shift = 0;
 	unsigned long *used;
 	int ret = -ENOMEM;
 
@@ -75,9 +77,17 @@ int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n)
 	skip = kcalloc(n, sizeof(*skip), GFP_KERNEL);
 	next = kcalloc(n, sizeof(*next), GFP_KERNEL);
 	turns = kcalloc(n, sizeof(*turns), GFP_KERNEL);
+	order = kcalloc(n, sizeof(*order), GFP_KERNEL);
 	used = bitmap_zalloc(LB_MAGLEV_SIZE, GFP_KERNEL);
-	if (!offset || !skip || !next || !turns || !used)
+	if (!offset || !skip || !next || !turns || !order || !used)
 		goto out;
+
+	for (i = 0; i < n; i++) {	/* insertion sort by mark, n is small */
+		for (j = i; j && targets[order[j - 1]].mark > targets[i].mark;
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
 
 	for (i = 0; i < n; i++) {
 		u64 h = siphash_1u32(targets[i].mark, &lb_perm_key);
@@ -89,9 +99,10 @@ int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n)
 	}
 
 	while (filled < LB_MAGLEV_SIZE) {
-		for (i = 0; i < n && filled < LB_MAGLEV_SIZE; i++) {
+		for (j = 0; j < n && filled < LB_MAGLEV_SIZE; j++) {
 			u32 t;
 
+			i = order[j];
 			for (t = 0; t < turns[i] && filled < LB_MAGLEV_SIZE;
 			     t++) {
 				u32 c;
@@ -109,6 +120,7 @@ int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n)
 	ret = 0;
 out:
 	bitmap_free(used);
+	kfree(order);
 	kfree(turns);
 	kfree(next);
 	kfree(skip);

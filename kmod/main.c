@@ -6,6 +6,7 @@
  * counters; only the initial one is configured from module parameters.
  */
 #include <linux/module.h>
+#include <linux/netdevice.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/genetlink.h>
@@ -33,8 +34,11 @@ static int __net_init lb_net_enter(struct net *net)
 			goto err_state;
 	}
 	err = lb_hooks_register(net);
-	if (err)
+	if (err) {
+		/* A hook registered and removed again may still be running. */
+		synchronize_net();
 		goto err_state;
+	}
 	return 0;
 
 err_state:

@@ -144,6 +144,14 @@ static struct lb_svc_conf *lb_nl_svc(struct lb_net *ln, struct genl_info *info,
 	int err;
 
 	lockdep_assert_held(&ln->lock);
+	if (!tb[LB_SVC_A_FAMILY] &&
+	    (tb[LB_SVC_A_DADDR] || tb[LB_SVC_A_DPLEN] || tb[LB_SVC_A_SADDR] ||
+	     tb[LB_SVC_A_SPLEN] || tb[LB_SVC_A_PROTO] || tb[LB_SVC_A_DPORT] ||
+	     tb[LB_SVC_A_IIFNAME])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[LB_A_SVC],
+				    "name a service with its family (0: any)");
+		return ERR_PTR(-EINVAL);
+	}
 	if (!tb[LB_SVC_A_FAMILY]) {
 		if (ln->n_services == 1)
 			return list_first_entry(&ln->services,
@@ -409,25 +417,22 @@ static int lb_nl_flow_flush(struct sk_buff *skb, struct genl_info *info)
 /* Replies */
 
 static int lb_nl_put_stats(struct sk_buff *skb, int type,
-			   struct lb_pcpu_stats __percpu *pcpu)
+			   const struct lb_stats *s)
 {
-	struct nlattr *nest;
-	struct lb_stats s;
+	struct nlattr *nest = nla_nest_start(skb, type);
 
-	lb_stats_read(pcpu, &s);
-	nest = nla_nest_start(skb, type);
 	if (!nest ||
-	    nla_put_u64_64bit(skb, LB_STATS_A_PACKETS, s.packets,
+	    nla_put_u64_64bit(skb, LB_STATS_A_PACKETS, s->packets,
 			      LB_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, LB_STATS_A_BYTES, s.bytes, LB_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWS_CREATED, s.flows_created,
+	    nla_put_u64_64bit(skb, LB_STATS_A_BYTES, s->bytes, LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWS_CREATED, s->flows_created,
 			      LB_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWS_ACTIVE, s.flows_active,
+	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWS_ACTIVE, s->flows_active,
 			      LB_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, LB_STATS_A_FALLBACKS, s.fallbacks,
+	    nla_put_u64_64bit(skb, LB_STATS_A_FALLBACKS, s->fallbacks,
 			      LB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWLET_SWITCHES,
-			      s.flowlet_switches, LB_STATS_A_PAD))
+			      s->flowlet_switches, LB_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -460,16 +465,19 @@ static int lb_nl_put_match(struct sk_buff *skb, const struct lb_match *m)
 	(nla_total_size(0) + 4 * nla_total_size(sizeof(u32)) + \
 	 nla_total_size(0) + 6 * nla_total_size_64bit(sizeof(u64)))
 
-static int lb_nl_put_tgt(struct sk_buff *skb, const struct lb_tgt_conf *tc)
+/* @s receives the target's counters. */
+static int lb_nl_put_tgt(struct sk_buff *skb, const struct lb_tgt_conf *tc,
+			 struct lb_stats *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, LB_A_TGT);
 
+	lb_stats_read(tc->cnt->pcpu, s);
 	if (!nest ||
 	    nla_put_u32(skb, LB_TGT_A_ID, tc->id) ||
 	    nla_put_u32(skb, LB_TGT_A_MARK, tc->mark) ||
 	    nla_put_u32(skb, LB_TGT_A_MASK, tc->mask) ||
 	    nla_put_u32(skb, LB_TGT_A_WEIGHT, tc->weight) ||
-	    lb_nl_put_stats(skb, LB_TGT_A_STATS, tc->cnt->pcpu))
+	    lb_nl_put_stats(skb, LB_TGT_A_STATS, s))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -479,7 +487,9 @@ static int lb_nl_fill_svc(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 			  const struct lb_svc_conf *sc)
 {
 	struct nlattr *svc, *tgts;
+	struct lb_stats s, ts;
 	struct lb_tgt_conf *tc;
+	u64 active = 0;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &lb_genl_family, flags,
@@ -495,11 +505,16 @@ static int lb_nl_fill_svc(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	tgts = nla_nest_start(skb, LB_SVC_A_TARGETS);
 	if (!tgts)
 		goto err;
-	list_for_each_entry(tc, &sc->targets, node)
-		if (lb_nl_put_tgt(skb, tc))
+	list_for_each_entry(tc, &sc->targets, node) {
+		if (lb_nl_put_tgt(skb, tc, &ts))
 			goto err;
+		active += ts.flows_active;
+	}
 	nla_nest_end(skb, tgts);
-	if (lb_nl_put_stats(skb, LB_SVC_A_STATS, sc->cnt->pcpu))
+	/* A service's active flows are its targets'. */
+	lb_stats_read(sc->cnt->pcpu, &s);
+	s.flows_active = active;
+	if (lb_nl_put_stats(skb, LB_SVC_A_STATS, &s))
 		goto err;
 	nla_nest_end(skb, svc);
 	genlmsg_end(skb, hdr);
@@ -646,7 +661,8 @@ static int lb_nl_fill_flow(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u16(skb, LB_FLOW_A_DPORT, ntohs(k->dport)) ||
 	    nla_put_u32(skb, LB_FLOW_A_TGT_ID, READ_ONCE(f->tgt_id)) ||
 	    nla_put_u32(skb, LB_FLOW_A_IDLE_MS,
-			jiffies_to_msecs(now - READ_ONCE(f->seen))) ||
+			jiffies_to_msecs(max_t(s32, now - READ_ONCE(f->seen),
+					       0))) ||
 	    (READ_ONCE(f->closing) && nla_put_flag(skb, LB_FLOW_A_CLOSING))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -741,7 +757,6 @@ static struct genl_family lb_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = lb_genl_ops,
 	.n_ops = ARRAY_SIZE(lb_genl_ops),
-	.resv_start_op = LB_CMD_INFO_GET + 1,
 };
 
 int lb_genl_register(void)

@@ -104,8 +104,9 @@ static int lb_parse_ipv4(const struct sk_buff *skb, struct lb_pkt *pkt)
 }
 
 /*
- * ipv6_skip_exthdr() hides the fragment header's identification and M
- * flag, both of which we need, so walk the chain here, bounded.
+ * ipv6_skip_exthdr() hides the fragment header's identification, which
+ * keeps a datagram's fragments together, so walk the chain here, bounded.
+ * Any fragment header, atomic ones included, makes the packet a fragment.
  */
 static int lb_parse_ipv6(const struct sk_buff *skb, struct lb_pkt *pkt)
 {

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/jiffies.h>
 #include <linux/timekeeping.h>
+#include <linux/in.h>
 #include "lb.h"
 
 /**
@@ -138,10 +139,16 @@ static const struct lb_target *lb_pick_wrr(const struct lb_svc *svc, u8 lane)
 	return &svc->targets[svc->wrr[seq % svc->wrr_len]];
 }
 
+/*
+ * A TCP packet other than a SYN with no entry is a connection picked up
+ * mid-stream: after the table was full (Maglev placed it then), flushed, or
+ * timed out.  Maglev again keeps it where the fallback had it.
+ */
 static const struct lb_target *lb_pick_new(const struct lb_svc *svc,
 					   const struct lb_pkt *pkt)
 {
-	if (svc->sched == LB_SCHED_MAGLEV)
+	if (svc->sched == LB_SCHED_MAGLEV ||
+	    (pkt->key.proto == IPPROTO_TCP && !pkt->tcp_syn))
 		return lb_pick_hash(svc, lb_maglev_hash(&pkt->key));
 	return lb_pick_wrr(svc, pkt->lane);
 }

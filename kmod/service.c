@@ -21,12 +21,12 @@
 
 static struct lb_counters *lb_counters_new(void)
 {
-	struct lb_counters *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	struct lb_counters *c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 	int cpu;
 
 	if (!c)
 		return NULL;
-	c->pcpu = alloc_percpu(struct lb_pcpu_stats);
+	c->pcpu = alloc_percpu_gfp(struct lb_pcpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!c->pcpu) {
 		kfree(c);
 		return NULL;
@@ -276,7 +276,7 @@ static struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 	struct lb_svc *svc;
 	u32 *weights, i = 0;
 
-	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		return NULL;
 	svc->m = sc->m;
@@ -288,9 +288,9 @@ static struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 	INIT_LIST_HEAD(&svc->retire);
 
 	svc->targets = kcalloc(sc->n_targets ?: 1, sizeof(*svc->targets),
-			       GFP_KERNEL);
+			       GFP_KERNEL_ACCOUNT);
 	weights = kcalloc(sc->n_targets ?: 1, sizeof(*weights), GFP_KERNEL);
-	svc->wrr = kmalloc(LB_WRR_MAX, GFP_KERNEL);
+	svc->wrr = kmalloc(LB_WRR_MAX, GFP_KERNEL_ACCOUNT);
 	if (!svc->targets || !weights || !svc->wrr)
 		goto err;
 
@@ -311,7 +311,7 @@ static struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 	svc->wrr_len = lb_wrr_build(weights, svc->n_targets, svc->wrr,
 				    LB_WRR_MAX);
 	if (svc->wrr_len) {
-		svc->maglev = kvmalloc(LB_MAGLEV_SIZE, GFP_KERNEL);
+		svc->maglev = kvmalloc(LB_MAGLEV_SIZE, GFP_KERNEL_ACCOUNT);
 		if (!svc->maglev ||
 		    lb_maglev_build(svc->maglev, svc->targets, svc->n_targets))
 			goto err;
@@ -336,8 +336,8 @@ static void lb_cfg_free(struct lb_cfg *cfg)
 
 	list_for_each_entry_safe(svc, tmp, &cfg->retired, retire)
 		lb_svc_free(svc);
-	kfree(cfg->by_id);
-	kfree(cfg->svcs);
+	kvfree(cfg->by_id);
+	kvfree(cfg->svcs);
 	kfree(cfg);
 }
 
@@ -352,7 +352,7 @@ static struct lb_cfg *lb_cfg_build(struct lb_net *ln)
 	struct lb_cfg *cfg;
 	u32 i, n = 0, max_id = 0;
 
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!cfg)
 		return NULL;
 	INIT_LIST_HEAD(&cfg->retired);
@@ -362,9 +362,10 @@ static struct lb_cfg *lb_cfg_build(struct lb_net *ln)
 		for (i = 0; i < sc->compiled->n_targets; i++)
 			max_id = max(max_id, sc->compiled->targets[i].id);
 
-	cfg->svcs = kcalloc(ln->n_services ?: 1, sizeof(*cfg->svcs),
-			    GFP_KERNEL);
-	cfg->by_id = kcalloc(max_id + 1, sizeof(*cfg->by_id), GFP_KERNEL);
+	cfg->svcs = kvcalloc(ln->n_services ?: 1, sizeof(*cfg->svcs),
+			     GFP_KERNEL_ACCOUNT);
+	cfg->by_id = kvcalloc(max_id + 1, sizeof(*cfg->by_id),
+			      GFP_KERNEL_ACCOUNT);
 	if (!cfg->svcs || !cfg->by_id) {
 		lb_cfg_free(cfg);
 		return NULL;
@@ -496,7 +497,7 @@ int lb_svc_add(struct lb_net *ln, const struct lb_match *m, u8 mode,
 		NL_SET_ERR_MSG(extack, "too many services");
 		return -ENOSPC;
 	}
-	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
+	sc = kzalloc(sizeof(*sc), GFP_KERNEL_ACCOUNT);
 	if (!sc)
 		return -ENOMEM;
 	sc->cnt = lb_counters_new();
@@ -647,13 +648,18 @@ int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
 		NL_SET_ERR_MSG(extack, "too many targets in this service");
 		return -ENOSPC;
 	}
-	tc = kzalloc(sizeof(*tc), GFP_KERNEL);
+	tc = kzalloc(sizeof(*tc), GFP_KERNEL_ACCOUNT);
 	if (!tc)
 		return -ENOMEM;
-	tc->cnt = lb_counters_new();
 	tc->id = lb_tgt_id_alloc(ln);
-	if (!tc->cnt || !tc->id) {
-		lb_counters_put(tc->cnt);
+	if (!tc->id) {
+		kfree(tc);
+		NL_SET_ERR_MSG(extack, "no free path id");
+		return -ENOSPC;
+	}
+	tc->cnt = lb_counters_new();
+	if (!tc->cnt) {
+		ida_free(&ln->tgt_ids, tc->id);
 		kfree(tc);
 		return -ENOMEM;
 	}

@@ -178,6 +178,35 @@ static void lb_flow_limit_fallback(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
 }
 
+/*
+ * A TCP connection seen first mid-stream (no SYN) is placed by Maglev, as
+ * the fallback placed it while the table was full: when the table has room
+ * again, it does not move.
+ */
+static void lb_flow_midstream_keeps_fallback_path(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 4);
+	struct lb_test_pkt p = { AF_INET, IPPROTO_TCP, 1, 2, 0, 80,
+				 TCPHDR_SYN };
+	u32 before[16];
+	int i;
+
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
+	for (i = 0; i < 16; i++) {
+		p.sport = 2000 + i;
+		before[i] = lb_test_mark(test, ln, &p);
+	}
+	KUNIT_EXPECT_EQ(test, svc_stats(ln).fallbacks, 12ULL);
+	lb_flow_flush(&ln->flows);
+	p.tcp_flags = TCPHDR_ACK;
+	for (i = 4; i < 8; i++) {
+		p.sport = 2000 + i;
+		KUNIT_EXPECT_EQ_MSG(test, lb_test_mark(test, ln, &p), before[i],
+				    "flow %d moved", i);
+	}
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 4U);
+}
+
 /* The GC looks at a bounded batch per step and resumes where it was. */
 static void lb_flow_gc_incremental(struct kunit *test)
 {
@@ -221,6 +250,7 @@ static struct kunit_case lb_flow_cases[] = {
 	KUNIT_CASE(lb_flow_expiry),
 	KUNIT_CASE(lb_flow_reuse_after_close),
 	KUNIT_CASE(lb_flow_limit_fallback),
+	KUNIT_CASE(lb_flow_midstream_keeps_fallback_path),
 	KUNIT_CASE(lb_flow_gc_incremental),
 	{}
 };

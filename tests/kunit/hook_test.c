@@ -29,7 +29,7 @@ static void flows(struct kunit *test, struct lb_net *ln, u16 base, int n,
 		  u32 *marks, u32 count[4])
 {
 	struct lb_test_pkt p = { AF_INET, IPPROTO_TCP, 0x0a0a0101, 0x0a0a0302,
-				 0, 5201, TCPHDR_ACK };
+				 0, 5201, TCPHDR_SYN };
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -194,7 +194,7 @@ static void lb_hook_mode_switch(struct kunit *test)
 static void lb_hook_flowlet_gap(struct kunit *test)
 {
 	struct lb_net *ln = lb_test_net(test, 1000);
-	struct lb_test_pkt p = { AF_INET, IPPROTO_TCP, 1, 2, 3, 4, TCPHDR_ACK };
+	struct lb_test_pkt p = { AF_INET, IPPROTO_TCP, 1, 2, 3, 4, TCPHDR_SYN };
 	struct sk_buff *skb = lb_test_skb(test, &p);
 	struct lb_flow *f;
 	struct lb_stats s;

@@ -73,10 +73,20 @@ static void lb_maglev_deterministic(struct kunit *test)
 	struct lb_target t[3];
 	u8 *a = table_buf(test), *b = table_buf(test);
 
+	u32 i;
+
 	fill(t, marks, w, 3);
 	KUNIT_ASSERT_EQ(test, lb_maglev_build(a, t, 3), 0);
 	KUNIT_ASSERT_EQ(test, lb_maglev_build(b, t, 3), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(a, b, LB_MAGLEV_SIZE), 0);
+
+	/* Added in another order: every slot names the same mark. */
+	fill(t, (const u32[]){ 3, 1, 2 }, (const u32[]){ 1, 2, 1 }, 3);
+	KUNIT_ASSERT_EQ(test, lb_maglev_build(b, t, 3), 0);
+	for (i = 0; i < LB_MAGLEV_SIZE; i++)
+		if (t[b[i]].mark != marks[a[i]])
+			break;
+	KUNIT_EXPECT_EQ(test, i, (u32)LB_MAGLEV_SIZE);
 }
 
 /*

@@ -103,6 +103,8 @@ struct lb_net *lb_test_net(struct kunit *test, u32 flow_max)
 
 	KUNIT_ASSERT_NOT_NULL(test, ln);
 	KUNIT_ASSERT_EQ(test, lb_net_init(ln, flow_max), 0);
+	/* Tests step the GC themselves; the background work must not. */
+	cancel_delayed_work_sync(&ln->flows.gc);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, lb_test_net_exit,
 							ln), 0);
 	return ln;

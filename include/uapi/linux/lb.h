@@ -24,9 +24,13 @@
  * A service is named in requests by its match (LB_SVC_A_FAMILY ...
  * LB_SVC_A_IIFNAME) inside LB_A_SVC; an absent match field means "any".
  * LB_SVC_A_FAMILY must be present to name a service (0 for the catch-all
- * that matches IPv4 and IPv6).  A request whose LB_A_SVC has no
- * LB_SVC_A_FAMILY (or that has no LB_A_SVC) applies to the namespace's
- * only service, and is refused if there is not exactly one.
+ * that matches IPv4 and IPv6); other match attributes without it are
+ * refused.  A request whose LB_A_SVC has no LB_SVC_A_FAMILY (or that has
+ * no LB_A_SVC) applies to the namespace's only service, and is refused if
+ * there is not exactly one; except LB_CMD_SVC_NEW, where no match at all
+ * adds the catch-all, and LB_CMD_SVC_DEL, which must name its service.
+ *
+ * A target's mark must lie within its mask (mark & ~mask == 0).
  *
  * Every write needs CAP_NET_ADMIN in the user namespace that owns the
  * network namespace.  Every rejection carries an extack message.

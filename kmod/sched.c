@@ -10,7 +10,8 @@
  *           Maglev slot with sched=maglev.  A full table falls back to
  *           Maglev, so flows still stay put without state.
  *  flowlet: like flow, but a flow whose last packet is older than the
- *           flowlet gap is placed anew by the schedule.
+ *           flowlet gap moves to the target with the fewest flows per
+ *           weight, if that is not where it is.
  * Fragments carry no ports: every mode places them by a hash of the
  * datagram (addresses, protocol, id) so they all take one path.
  */
@@ -193,18 +194,60 @@ static void lb_flow_touch(struct lb_flow *f, const struct lb_pkt *pkt,
 		WRITE_ONCE(f->closing, 1);
 }
 
-/* A flow idle for longer than the gap starts a new flowlet. */
+/* Flows on @t now, summed over CPUs: a flowlet boundary's slow path. */
+static s64 lb_active(const struct lb_target *t)
+{
+	s64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(t->pcpu, cpu)->flows_active);
+	return n;
+}
+
+/*
+ * The target with the fewest flows per weight, not counting the flow
+ * being placed on the one it is on; on a tie it stays where it is.
+ */
+static const struct lb_target *lb_least_loaded(const struct lb_svc *svc,
+					       const struct lb_target *cur)
+{
+	const struct lb_target *best = cur;
+	s64 best_n = lb_active(cur) - 1;
+	u32 i, best_w = cur->weight;
+
+	for (i = 0; i < svc->n_targets; i++) {
+		const struct lb_target *t = &svc->targets[i];
+		s64 n;
+
+		if (t == cur || !t->weight)
+			continue;
+		n = lb_active(t);
+		/* n / weight < best_n / best_w; a drained current loses */
+		if (!best_w || n * best_w < best_n * t->weight) {
+			best = t;
+			best_n = n;
+			best_w = t->weight;
+		}
+	}
+	return best;
+}
+
+/*
+ * A flow idle for longer than the gap starts a new flowlet, which may go
+ * where the load by weight is lowest: moving it now cannot reorder it.
+ */
 static const struct lb_target *lb_flowlet(const struct lb_svc *svc,
 					  struct lb_flow *f,
-					  const struct lb_target *t, u8 lane)
+					  const struct lb_target *t)
 {
 	const struct lb_target *nt;
 	u32 gap = lb_now_us() - READ_ONCE(f->stamp);
 
 	if (gap <= svc->flowlet_gap)
 		return t;
-	nt = lb_pick_wrr(svc, lane);
-	if (!nt || nt == t)
+	nt = lb_least_loaded(svc, t);
+	if (nt == t)
 		return t;
 	lb_flow_assign(f, t, nt);
 	LB_INC(nt->pcpu, flowlet_switches);
@@ -232,7 +275,7 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 		if (t && !lb_flow_expired(f, now) &&
 		    !(pkt->tcp_syn && READ_ONCE(f->closing))) {
 			if (flowlet)
-				t = lb_flowlet(svc, f, t, pkt->lane);
+				t = lb_flowlet(svc, f, t);
 			lb_flow_touch(f, pkt, now, flowlet);
 			return t;
 		}

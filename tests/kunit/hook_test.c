@@ -190,40 +190,61 @@ static void lb_hook_mode_switch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(marks, again, sizeof(marks)), 0);
 }
 
-/* Flowlet: a flow moves only after an idle gap longer than the timeout. */
+static struct lb_flow *flow_of(struct kunit *test, struct lb_net *ln,
+			       const struct lb_test_pkt *p)
+{
+	struct sk_buff *skb = lb_test_skb(test, p);
+	struct lb_pkt pkt;
+
+	KUNIT_ASSERT_EQ(test, lb_parse(skb, NFPROTO_IPV4, &pkt), 0);
+	kfree_skb(skb);
+	return rhashtable_lookup_fast(&ln->flows.ht, &pkt.key, lb_flow_params);
+}
+
+/*
+ * Flowlet: a flow moves only after an idle gap longer than the timeout,
+ * and then only toward less load: two flows stuck on one path spread out
+ * at their next gaps, and stay spread.
+ */
 static void lb_hook_flowlet_gap(struct kunit *test)
 {
 	struct lb_net *ln = lb_test_net(test, 1000);
-	struct lb_test_pkt p = { AF_INET, IPPROTO_TCP, 1, 2, 3, 4, TCPHDR_SYN };
-	struct sk_buff *skb = lb_test_skb(test, &p);
-	struct lb_flow *f;
+	struct lb_test_pkt a = { AF_INET, IPPROTO_TCP, 1, 2, 3, 4, TCPHDR_SYN };
+	struct lb_test_pkt b = { AF_INET, IPPROTO_TCP, 1, 2, 5, 6, TCPHDR_SYN };
+	struct lb_flow *fa, *fb;
 	struct lb_stats s;
-	struct lb_pkt pkt;
-	u32 mark, next;
 	int i;
 
-	lb_test_add_paths(test, ln, LB_MODE_FLOWLET, (const u32[]){ 1, 1 }, 2);
-	KUNIT_ASSERT_EQ(test, lb_parse(skb, NFPROTO_IPV4, &pkt), 0);
-	kfree_skb(skb);
-	mark = lb_test_mark(test, ln, &p);
-	f = rhashtable_lookup_fast(&ln->flows.ht, &pkt.key, lb_flow_params);
-	KUNIT_ASSERT_NOT_NULL(test, f);
+	/* Both flows start on path 1, path 2 being drained. */
+	lb_test_add_paths(test, ln, LB_MODE_FLOWLET, (const u32[]){ 1, 0 }, 2);
+	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &a), 1U);
+	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &b), 1U);
+	set_weights(test, ln, (const u32[]){ 1, 1 }, 2);
+	fa = flow_of(test, ln, &a);
+	fb = flow_of(test, ln, &b);
+	KUNIT_ASSERT_NOT_NULL(test, fa);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
 
-	/* Back to back: no gap, no move. */
+	/* Back to back: no gap, no move, imbalance or not. */
 	for (i = 0; i < 10; i++) {
-		f->stamp = (u32)(ktime_get_ns() >> 10);
-		KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &p), mark);
+		fb->stamp = (u32)(ktime_get_ns() >> 10);
+		KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &b), 1U);
 	}
-	/* A gap of twice the 1000 us timeout: the next packet moves. */
-	f->stamp = (u32)(ktime_get_ns() >> 10) - 2 * 1000;
-	next = lb_test_mark(test, ln, &p);
-	KUNIT_EXPECT_NE(test, next, mark);
+	/* Just inside the 1000 us gap: it stays. */
+	fb->stamp = (u32)(ktime_get_ns() >> 10) - 900;
+	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &b), 1U);
+	/* A gap of twice the timeout: b moves to the empty path... */
+	fb->stamp = (u32)(ktime_get_ns() >> 10) - 2000;
+	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &b), 2U);
+	/* ...and a, alone on path 1 now, stays after its own gap. */
+	fa->stamp = (u32)(ktime_get_ns() >> 10) - 2000;
+	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &a), 1U);
+	fb->stamp = (u32)(ktime_get_ns() >> 10) - 2000;
+	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &b), 2U);
+
 	lb_stats_read(lb_test_svc(ln)->cnt->pcpu, &s);
 	KUNIT_EXPECT_EQ(test, s.flowlet_switches, 1ULL);
-	KUNIT_EXPECT_EQ(test, s.flows_created, 1ULL);
-	/* Just inside the gap: it stays. */
-	f->stamp = (u32)(ktime_get_ns() >> 10) - 900;
-	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &p), next);
+	KUNIT_EXPECT_EQ(test, s.flows_created, 2ULL);
 }
 
 /* Mark of one packet arriving on @in. */

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make demo`, quick form, as a test: the seed topology with its
-# bottlenecks (equal and unequal paths), 8 parallel TCP flows, the seed's
-# iptables rules and lb's three modes (scripts/demo-run, then
-# scripts/demo-report --no-plot inside this VM).  Checks that every run
+# `make demo`, quick form (scripts/demo --quick), as a test: the seed
+# topology with its bottlenecks (equal and unequal paths), 8 parallel TCP
+# flows, the seed's iptables rules and lb's three modes (scripts/demo-run
+# --quick, then scripts/demo-report --no-plot inside this VM).  Checks that every run
 # delivered, that lb split the traffic as its mode says (its own counters
 # agreeing with the router's links), and that lb's best mode is not behind
 # the seed's best rules beyond noise.  E2E_SECONDS per run (default 3).
@@ -14,13 +14,9 @@ OUT=/tmp/e2e-demo
 rm -rf "$OUT" && mkdir -p "$OUT"
 
 # demo-run builds (and at the end removes) the topology itself, with the
-# router in the VM's own namespace; the cleanup trap only has to unload lb
-# if demo-run died with it loaded.
-LB_LOADED=1
+# router in the VM's own namespace, and loads and unloads lb as it goes.
 log "demo-run: equal and unequal paths, 8 flows, ${SECS}s per run"
-LB_KO=$(lb_ko) LBCTL=$LBCTL "$TOP/scripts/demo-run" --out "$OUT" --repeats 1 \
-	--duration "$SECS" --flows 8 --topos equal,unequal \
-	--configs seed-packet,seed-flow,lb-packet,lb-flow,lb-flowlet ||
+LB_KO=$(lb_ko) LBCTL=$LBCTL "$TOP/scripts/demo-run" --out "$OUT" --quick --duration "$SECS" ||
 	fail "scripts/demo-run failed"
 "$TOP/scripts/demo-report" --no-plot "$OUT" | sed 's/^/#   /' ||
 	fail "scripts/demo-report failed"
@@ -64,4 +60,6 @@ while read -r t f lb lbm seed seedm; do
 	assert_ge "${lbm%.*}" $(( ${seedm%.*} - tol )) "$t paths, $f flows: best lb ($lb) vs best seed ($seed) - $tol Mbit/s"
 done < <(jq -r '.verdicts[] | "\(.topo) \(.flows) \(.best_lb) \(.best_lb_mbps * 10 | round / 10) \(.best_seed) \(.best_seed_mbps * 10 | round / 10)"' "$R")
 
-LB_LOADED=0
+lsmod | grep -q '^lb ' && fail "demo-run left lb loaded"
+[ -e /run/netns/lb-client ] && fail "demo-run left the testbed up"
+log "demo quick: every check passed"

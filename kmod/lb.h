@@ -16,6 +16,7 @@
 #define _LB_H
 
 #include <linux/types.h>
+#include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/if.h>
 #include <linux/list.h>
@@ -210,6 +211,14 @@ struct lb_defaults {
 
 extern struct lb_defaults lb_defaults;
 extern struct workqueue_struct *lb_wq;	/* snapshot frees; drained on exit */
+
+/* Protocols whose first four bytes are source and destination ports. */
+static inline bool lb_proto_has_ports(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP ||
+	       proto == IPPROTO_DCCP;
+}
 
 /* main.c */
 struct lb_net *lb_net(const struct net *net);

@@ -19,13 +19,6 @@
 /* Longest IPv6 extension header chain we walk before giving up. */
 #define LB_IPV6_EXTHDR_MAX 8
 
-static bool lb_proto_has_ports(u8 proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
-	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP ||
-	       proto == IPPROTO_DCCP;
-}
-
 /* Ports (or the ICMP echo id) and TCP flags of an unfragmented payload. */
 static int lb_parse_l4(const struct sk_buff *skb, unsigned int off,
 		       unsigned int end, struct lb_pkt *pkt)

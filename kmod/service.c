@@ -112,13 +112,6 @@ static bool lb_prefix_match(const union lb_addr *a, const union lb_addr *net,
 		 ((a->all[3] ^ net->all[3]) & mask->all[3]));
 }
 
-static bool lb_proto_has_ports(u8 proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
-	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP ||
-	       proto == IPPROTO_DCCP;
-}
-
 /**
  * lb_match_init() - check and store what a service matches
  * @m: result

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * lb: load balancing of routed traffic by fwmark.
+ * lb: load balancing of routed traffic: over paths by fwmark, and over
+ * backends by address translation.
  *
  * The netlink contract between the lb kernel module and lbctl.  It is the
  * only header both sides include.  Generic netlink family LB_GENL_NAME,
@@ -19,7 +20,21 @@
  *            (mark & ~mask) ^ value, like iptables' MARK --set-xmark, and
  *            "ip rule fwmark" picks the link.  Each target has a weight;
  *            weight 0 drains it (no new flows, existing flows stay).
+ *            A backend target is a real server's address and port: the
+ *            service's packets are rewritten to it (destination NAT) and
+ *            its replies back to the service's address and port, so
+ *            neither side sees the rewrite (service balancing).
  *            Targets have a stable id, unique in their network namespace.
+ *
+ * A service holds path targets or backend targets, never both.  A service
+ * with backends (a "NAT service") must match one address (a full-length
+ * prefix of family AF_INET or AF_INET6: the VIP), protocol TCP or UDP and
+ * a destination port, and balances flows: its first backend puts it in
+ * flow mode and, unless a scheduler was given, the Maglev scheduler, so
+ * that routers with the same configuration agree.  Packets to a VIP that
+ * match none of its services are dropped (LB_INFO_A_VIP_DROPS) unless the
+ * VIP is an address of the router itself.  Replies are recognised by
+ * their source: a backend's address and port stand for its VIP.
  *
  * A service is named in requests by its match (LB_SVC_A_FAMILY ...
  * LB_SVC_A_IIFNAME) inside LB_A_SVC; an absent match field means "any".
@@ -75,10 +90,13 @@ enum lb_mode {
  * @LB_SCHED_MAGLEV: Maglev consistent hashing of the 5-tuple with a fixed
  *	seed: routers with the same configuration agree, and a change of
  *	targets moves few placements.
+ * @LB_SCHED_WLC: weighted least connections: the target with the fewest
+ *	active flows per unit of weight (IPVS's wlc).
  */
 enum lb_sched {
 	LB_SCHED_WRR,
 	LB_SCHED_MAGLEV,
+	LB_SCHED_WLC,
 	__LB_SCHED_MAX
 };
 
@@ -95,11 +113,18 @@ enum lb_sched {
  * @LB_CMD_SVC_SET: change a service.  LB_A_SVC names it and may carry a new
  *	mode, scheduler or flowlet timeout; LB_A_WEIGHTS, if present, sets the
  *	weight of every target at once, in target order.  All or nothing.
- * @LB_CMD_TGT_NEW: add a target (LB_A_TGT: mark, optional mask and weight)
- *	to a service.  Refused if the service has a target with that mark.
- * @LB_CMD_TGT_DEL: delete the target with LB_TGT_A_MARK (or LB_TGT_A_ID);
- *	its flows move to the service's other targets.
- * @LB_CMD_TGT_SET: change a target's weight (LB_TGT_A_WEIGHT) or mask.
+ * @LB_CMD_TGT_NEW: add a target to a service.  LB_A_TGT: a path's mark,
+ *	optional mask and weight; or a backend's address and port, optional
+ *	weight.  Refused if the service has that target already.
+ * @LB_CMD_TGT_DEL: delete the target named by LB_TGT_A_MARK, by
+ *	LB_TGT_A_ADDR and LB_TGT_A_PORT, or by LB_TGT_A_ID.  A path's flows
+ *	move to the service's other paths.  A backend's flows are ended:
+ *	their next packet is placed anew, so a TCP connection is reset by the
+ *	backend it lands on (the client learns at once) and a UDP flow
+ *	carries on elsewhere; its replies are no longer translated.  Weight 0
+ *	first (drain) lets flows finish.
+ * @LB_CMD_TGT_SET: change a target's weight (LB_TGT_A_WEIGHT) or a path's
+ *	mask.
  * @LB_CMD_FLOW_GET: dump the flow table (LB_A_FLOW per flow).
  * @LB_CMD_FLOW_FLUSH: forget every flow; next packets choose anew.
  * @LB_CMD_INFO_GET: namespace-wide settings and figures (LB_A_INFO).
@@ -192,6 +217,9 @@ enum lb_svc_attr {
  * @LB_TGT_A_WEIGHT: u32, 0..LB_WEIGHT_MAX; default 1
  * @LB_TGT_A_STATS: nest, enum lb_stats_attr (replies)
  * @LB_TGT_A_PAD: padding
+ * @LB_TGT_A_ADDR: binary, 4 or 16 bytes, the service's family: a backend's
+ *	address (with LB_TGT_A_PORT; instead of LB_TGT_A_MARK)
+ * @LB_TGT_A_PORT: u16 (host order), 1-65535: a backend's port
  */
 enum lb_tgt_attr {
 	LB_TGT_A_UNSPEC,
@@ -201,6 +229,8 @@ enum lb_tgt_attr {
 	LB_TGT_A_WEIGHT,
 	LB_TGT_A_STATS,
 	LB_TGT_A_PAD,
+	LB_TGT_A_ADDR,
+	LB_TGT_A_PORT,
 	__LB_TGT_A_MAX
 };
 
@@ -208,7 +238,7 @@ enum lb_tgt_attr {
 
 /**
  * enum lb_stats_attr - counters, all u64, summed over CPUs
- * @LB_STATS_A_PACKETS: packets balanced
+ * @LB_STATS_A_PACKETS: packets balanced (to a backend: client to server)
  * @LB_STATS_A_BYTES: bytes balanced (IP length)
  * @LB_STATS_A_FLOWS_CREATED: flows placed on this target/service
  * @LB_STATS_A_FLOWS_ACTIVE: flows in the table now
@@ -216,6 +246,9 @@ enum lb_tgt_attr {
  *	flow table was full
  * @LB_STATS_A_FLOWLET_SWITCHES: flowlets that moved to this target
  * @LB_STATS_A_PAD: padding
+ * @LB_STATS_A_REPLY_PACKETS: replies translated back (backends, NAT
+ *	services)
+ * @LB_STATS_A_REPLY_BYTES: their bytes
  */
 enum lb_stats_attr {
 	LB_STATS_A_UNSPEC,
@@ -226,6 +259,8 @@ enum lb_stats_attr {
 	LB_STATS_A_FALLBACKS,
 	LB_STATS_A_FLOWLET_SWITCHES,
 	LB_STATS_A_PAD,
+	LB_STATS_A_REPLY_PACKETS,
+	LB_STATS_A_REPLY_BYTES,
 	__LB_STATS_A_MAX
 };
 
@@ -268,6 +303,12 @@ enum lb_flow_attr {
  * @LB_INFO_A_TIMEOUT_UDP: u32, seconds, UDP
  * @LB_INFO_A_TIMEOUT_OTHER: u32, seconds, any other protocol
  * @LB_INFO_A_SERVICES: u32, number of services
+ * @LB_INFO_A_PAD: padding
+ * @LB_INFO_A_VIP_DROPS: u64, packets to a VIP that matched none of its
+ *	services (another port, ICMP echo, an ICMP error about no flow)
+ * @LB_INFO_A_NAT_DROPS: u64, packets of a NAT service that could not be
+ *	translated (no backend takes new flows, a fragment without
+ *	reassembly, no memory to write the packet)
  */
 enum lb_info_attr {
 	LB_INFO_A_UNSPEC,
@@ -278,6 +319,9 @@ enum lb_info_attr {
 	LB_INFO_A_TIMEOUT_UDP,
 	LB_INFO_A_TIMEOUT_OTHER,
 	LB_INFO_A_SERVICES,
+	LB_INFO_A_PAD,
+	LB_INFO_A_VIP_DROPS,
+	LB_INFO_A_NAT_DROPS,
 	__LB_INFO_A_MAX
 };
 

@@ -63,7 +63,13 @@ static void check_host_bits(const char *what, const char *s,
 		    prefix_str(p->family, &net, p->plen, buf, sizeof(buf)));
 }
 
-void prefix_parse(const char *what, const char *s, struct prefix *p)
+#define PREFIX_FORMS \
+	"an address or prefix (ADDR[/PLEN][:PORT], V6ADDR[/PLEN], [V6ADDR[/PLEN]]:PORT or any)"
+#define ENDPOINT_FORMS	"an address and port (ADDR:PORT or [V6ADDR]:PORT)"
+
+/* @forms: what @s should have been, for the error message. */
+static void parse(const char *what, const char *s, struct prefix *p,
+		  const char *forms)
 {
 	char buf[ADDR_STRLEN];
 	char *addr = buf, *plen = NULL, *port = NULL, *c;
@@ -72,7 +78,7 @@ void prefix_parse(const char *what, const char *s, struct prefix *p)
 	if (!strcmp(s, "any"))
 		return;
 	if (strlen(s) >= sizeof(buf))
-		usage_error("%s: \"%s\" is too long for a prefix", what, s);
+		usage_error("%s: \"%s\" is too long", what, s);
 	strcpy(buf, s);
 
 	if (buf[0] == '[') {
@@ -119,13 +125,28 @@ void prefix_parse(const char *what, const char *s, struct prefix *p)
 	}
 
 	if (inet_pton(p->family, addr, &p->addr) != 1)
-		usage_error("%s: \"%s\" is not an address or prefix (ADDR[/PLEN][:PORT], V6ADDR[/PLEN], [V6ADDR[/PLEN]]:PORT or any)",
-			    what, s);
+		usage_error("%s: \"%s\" is not %s", what, s, forms);
 	p->plen = plen ? parse_plen(what, plen, p->family) :
 			 addr_bits(p->family);
 	if (port)
 		p->port = parse_port(what, port);
 	check_host_bits(what, s, p);
+}
+
+void prefix_parse(const char *what, const char *s, struct prefix *p)
+{
+	parse(what, s, p, PREFIX_FORMS);
+}
+
+void endpoint_parse(const char *what, const char *s, struct prefix *p)
+{
+	if (!strcmp(s, "any") || strchr(s, '/'))
+		usage_error("%s: \"%s\" is not %s", what, s, ENDPOINT_FORMS);
+	parse(what, s, p, ENDPOINT_FORMS);
+	if (!p->port)
+		usage_error("%s: \"%s\" needs a port (%s)", what, s,
+			    p->family == AF_INET6 ? "[V6ADDR]:PORT" :
+			    "ADDR:PORT");
 }
 
 const char *addr_str(uint8_t family, const void *addr, char *buf,

@@ -32,6 +32,8 @@ unsigned int addr_bits(uint8_t family);
  * usage error.  Host bits below the prefix length are refused.
  */
 void prefix_parse(const char *what, const char *s, struct prefix *p);
+/* ADDR:PORT or [V6ADDR]:PORT, a port required: a backend. */
+void endpoint_parse(const char *what, const char *s, struct prefix *p);
 
 /* "10.0.0.1", "2001:db8::1" */
 const char *addr_str(uint8_t family, const void *addr, char *buf,

@@ -4,6 +4,7 @@
 #define LBCTL_ARGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct args {

@@ -30,7 +30,7 @@ struct flow {
 };
 
 struct dump {
-	const struct snapshot *snap;	/* marks of target ids */
+	const struct snapshot *snap;	/* what target ids stand for */
 	bool only_snap;			/* SEL: only its targets' flows */
 };
 
@@ -102,7 +102,7 @@ static int flow_attr(const struct nlattr *attr, void *data)
 
 static void print_flow(const struct flow *f, const struct target *t)
 {
-	char src[ADDR_STRLEN], dst[ADDR_STRLEN], p[8];
+	char src[ADDR_STRLEN], dst[ADDR_STRLEN], tgt[ADDR_STRLEN], p[8];
 	const char *proto = proto_name(f->proto, p, sizeof(p));
 
 	if (opt.json) {
@@ -119,10 +119,18 @@ static void print_flow(const struct flow *f, const struct target *t)
 			json_uint("target_id", f->tgt_id);
 		else
 			json_null("target_id");
-		if (t)
+		if (t && !t->backend)
 			json_uint("mark", t->mark);
 		else
 			json_null("mark");
+		if (t && t->backend) {
+			json_str("backend_addr", addr_str(t->family, &t->addr,
+							  tgt, sizeof(tgt)));
+			json_uint("backend_port", t->port);
+		} else {
+			json_null("backend_addr");
+			json_null("backend_port");
+		}
 		json_uint("idle_ms", f->idle_ms);
 		json_bool("closing", f->closing);
 		json_obj_close();
@@ -134,7 +142,9 @@ static void print_flow(const struct flow *f, const struct target *t)
 	       endpoint_str(f->family, &f->daddr, f->dport, dst, sizeof(dst)));
 	if (f->has_tgt)
 		printf(" id %u", f->tgt_id);
-	if (t)
+	if (t && t->backend)
+		printf(" backend %s", target_str(t, tgt, sizeof(tgt)));
+	else if (t)
 		printf(" mark 0x%x", t->mark);
 	printf(" idle %ums%s\n", f->idle_ms, f->closing ? " closing" : "");
 }
@@ -181,7 +191,7 @@ static int flows_show(struct args *a)
 	nl = connect_lb();
 	if (!nl)
 		return EXIT_ERR;
-	/* the targets, for marks, and with SEL the ids to keep */
+	/* the targets, for marks and backends, and with SEL the ids to keep */
 	ret = snapshot_read(nl, &sel, false, &s);
 	if (ret != EXIT_OK) {
 		nl_close(nl);

@@ -43,5 +43,6 @@ int cmd_set_sched(struct args *a);
 int cmd_set_weights(struct args *a);
 int cmd_vip(struct args *a);
 int cmd_path(struct args *a);
+int cmd_backend(struct args *a);
 
 #endif /* LBCTL_H */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lbctl: configures lb, the kernel module that balances routed traffic
- * over parallel links by setting the packet mark.  Global options, the
- * network namespace, and dispatch to the commands.
+ * over parallel links by setting the packet mark, and over backends by
+ * address translation.  Global options, the network namespace, and
+ * dispatch to the commands.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,8 +28,10 @@ static const char *netns;
 static const char usage[] =
 "Usage: lbctl [OPTIONS] COMMAND [ARGS]\n"
 "\n"
-"Configures lb, the kernel module that balances routed traffic over\n"
-"parallel links by setting the packet mark (ip rule fwmark picks the link).\n"
+"Configures lb, the kernel module that balances routed traffic: over\n"
+"parallel links by setting the packet mark (ip rule fwmark picks the link),\n"
+"or over backends by rewriting a VIP:PORT to a backend's ADDR:PORT and its\n"
+"replies back (transparent L4 NAT).\n"
 "\n"
 "Options:\n"
 "  -j, --json           JSON output (read commands): one document\n"
@@ -39,24 +42,32 @@ static const char usage[] =
 "  -h, --help           print this help\n"
 "\n"
 "Commands:\n"
-"  show [SEL]                      namespace info, services, their paths and\n"
-"                                  key counters (also: list)\n"
-"  stats [SEL]                     every counter per service and per path\n"
+"  show [SEL]                      namespace info, services, their paths or\n"
+"                                  backends and key counters (also: list)\n"
+"  stats [SEL]                     every counter per service and per target\n"
 "  flows [SEL]                     the flow table; with SEL only the flows on\n"
-"                                  that service's paths\n"
+"                                  that service's targets\n"
 "  flows flush                     forget every flow; next packets choose anew\n"
 "  set-mode MODE [timeout T] [SEL] MODE: packet, flow or flowlet\n"
-"  set-sched SCHED [SEL]           SCHED: wrr or maglev (how new flows are placed)\n"
-"  set-weights W... [SEL]          one weight per path, in the order show lists\n"
-"                                  them; all change at once\n"
+"  set-sched SCHED [SEL]           SCHED: wrr, maglev or wlc (how new flows\n"
+"                                  are placed)\n"
+"  set-weights W... [SEL]          one weight per target, in the order show\n"
+"                                  lists them; all change at once\n"
 "  vip add PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T]\n"
 "  vip set PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T]\n"
-"  vip del PREFIX [MATCH]          a service and its paths\n"
+"  vip del PREFIX [MATCH]          a service and its targets\n"
 "  vip show [PREFIX [MATCH]]       as show (also: vip list)\n"
 "  path add MARK[/MASK] [mask MASK] [weight W] [SEL]\n"
 "  path set MARK[/MASK] | id ID [weight W] [mask MASK] [SEL]\n"
 "  path del MARK | id ID [SEL]     its flows move to the other paths\n"
 "  path show [SEL]                 as show (also: path list)\n"
+"  backend add SVC ADDR:PORT [weight W]\n"
+"  backend set SVC ADDR:PORT | id ID weight W\n"
+"  backend del SVC ADDR:PORT | id ID\n"
+"                                  its flows end: a TCP connection is reset\n"
+"                                  (weight 0 first lets flows finish)\n"
+"  backend show [SVC]              as show, for services with backends\n"
+"                                  (also: backend list)\n"
 "  help                            this text (also: lbctl COMMAND help)\n"
 "\n"
 "Services:\n"
@@ -68,22 +79,37 @@ static const char usage[] =
 "            any is IPv4 and IPv6; a PREFIX's :PORT is the same as port PORT\n"
 "  PROTO  := tcp | udp | sctp | udplite | dccp | icmp | icmpv6 | any | 0-255\n"
 "  PORT   := 1-65535, needs proto tcp, udp, sctp, udplite or dccp\n"
+"  SVC    := [vip] VIP:PORT [MATCH] | [vip] [V6VIP]:PORT [MATCH]\n"
+"            a service with backends: one address, a port, proto tcp or\n"
+"            udp.  Without proto: the only tcp or udp service that matches.\n"
+"\n"
+"  A service holds paths or backends, never both.  Its first backend puts\n"
+"  it in flow mode, and unless sched was given, sched maglev (routers with\n"
+"  the same configuration agree).  For example:\n"
+"    lbctl vip add 192.0.2.10:80 proto tcp\n"
+"    lbctl backend add 192.0.2.10:80 10.0.0.1:8080\n"
+"    lbctl backend add 192.0.2.10:80 10.0.0.2:8080 weight 2\n"
+"  Packets to a VIP that match none of its services are dropped (vip-drops\n"
+"  in show) unless the VIP is an address of this host.\n"
 "\n"
 "Values:\n"
 "  MODE     packet: every packet takes the next path (weighted round robin)\n"
-"           flow: a flow keeps its path\n"
+"           flow: a flow keeps its target\n"
 "           flowlet: a flow may change path after an idle gap longer than T\n"
-"  SCHED    wrr: exact weighted shares; maglev: consistent hashing\n"
+"  SCHED    wrr: exact weighted shares; maglev: consistent hashing;\n"
+"           wlc: the fewest active flows per unit of weight\n"
 "  T        flowlet idle gap, 10us to 10s: microseconds, or with us, ms, s\n"
-"  W        weight, 0 to 65535; 0 drains a path (no new flows)\n"
+"  W        weight, 0 to 65535 (default 1); 0 drains a target (no new flows)\n"
 "  MARK     fwmark, decimal or 0x hex; a packet's mark m becomes\n"
 "           (m & ~MASK) ^ MARK, MASK defaulting to 0xffffffff\n"
+"  ADDR:PORT  a backend: IPv4 ADDR:PORT or [V6ADDR]:PORT, of the VIP's family\n"
 "\n"
 "Changes, flows and flows flush need CAP_NET_ADMIN in the namespace's\n"
 "user namespace; show and stats do not.\n"
 "\n"
-"Exit status: 0 done, 1 the kernel refused or another runtime error,\n"
-"2 bad command line (nothing was sent).\n";
+"Exit status: 0 done, 1 the kernel refused or another runtime error (such\n"
+"as no service, or two, for a SVC without proto), 2 bad command line\n"
+"(nothing was sent).\n";
 
 void error_msg(const char *fmt, ...)
 {
@@ -143,6 +169,7 @@ static const struct {
 	{ "set-weights",	cmd_set_weights },
 	{ "vip",		cmd_vip },
 	{ "path",		cmd_path },
+	{ "backend",		cmd_backend },
 };
 
 int main(int argc, char **argv)

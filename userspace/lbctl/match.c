@@ -100,7 +100,8 @@ bool match_parse_arg(struct args *a, struct match *m)
 	return true;
 }
 
-void match_finish(struct match *m)
+/* @proto_later: a port without proto is fine, the proto is found later. */
+static void finish(struct match *m, bool proto_later)
 {
 	if (!m->given) {
 		if (m->seen_from || m->seen_proto || m->seen_port ||
@@ -113,14 +114,61 @@ void match_finish(struct match *m)
 		usage_error("vip and from must be of the same address family");
 	m->family = m->vip_family ? m->vip_family : m->from_family;
 
-	if (m->dport && !m->proto)
+	if (m->dport && !m->proto && !proto_later)
 		usage_error("port needs proto (" PORT_PROTO_WORDS ")");
-	if (m->dport && !proto_has_ports(m->proto))
+	if (m->dport && m->proto && !proto_has_ports(m->proto))
 		usage_error("port needs proto " PORT_PROTO_WORDS);
 	if (m->proto == IPPROTO_ICMP && m->family == AF_INET6)
 		usage_error("proto icmp is IPv4 only; IPv6 has icmpv6");
 	if (m->proto == IPPROTO_ICMPV6 && m->family == AF_INET)
 		usage_error("proto icmpv6 is IPv6 only; IPv4 has icmp");
+}
+
+void match_finish(struct match *m)
+{
+	finish(m, false);
+}
+
+void match_finish_nat(struct match *m)
+{
+	char buf[ADDR_STRLEN];
+
+	finish(m, true);
+	if (!m->given)
+		return;
+	if (!m->daddr_len || m->dplen != addr_bits(m->family))
+		usage_error("a service with backends has one address (VIP:PORT), not vip %s",
+			    prefix_str(m->family, &m->daddr, m->dplen, buf,
+				       sizeof(buf)));
+	if (!m->dport)
+		usage_error("a service with backends has a port (VIP:PORT)");
+	if (m->proto && m->proto != IPPROTO_TCP && m->proto != IPPROTO_UDP)
+		usage_error("a service with backends is proto tcp or udp");
+}
+
+bool match_is_nat(const struct match *m)
+{
+	return m->daddr_len && m->dplen == addr_bits(m->family) &&
+	       (m->proto == IPPROTO_TCP || m->proto == IPPROTO_UDP) &&
+	       m->dport;
+}
+
+/* Host bits are zero, so a prefix is its length and address bytes. */
+static bool same_prefix(uint8_t family, const union lb_addr *a, uint8_t alen,
+			const union lb_addr *b, uint8_t blen)
+{
+	return alen == blen &&
+	       (!alen || !memcmp(a, b, addr_len(family)));
+}
+
+bool match_same_but_proto(const struct match *a, const struct match *b)
+{
+	return a->family == b->family &&
+	       same_prefix(a->family, &a->daddr, a->dplen, &b->daddr,
+			   b->dplen) &&
+	       same_prefix(a->family, &a->saddr, a->splen, &b->saddr,
+			   b->splen) &&
+	       a->dport == b->dport && !strcmp(a->iif, b->iif);
 }
 
 /*

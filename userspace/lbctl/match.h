@@ -45,6 +45,15 @@ bool match_parse_arg(struct args *a, struct match *m);
 void match_set_vip(struct match *m, const char *s);
 /* Checks that need the whole selector; usage errors. */
 void match_finish(struct match *m);
+/*
+ * The same for a service with backends (a NAT service): one address, a
+ * port, proto tcp or udp or none yet (see match_same_but_proto()).
+ */
+void match_finish_nat(struct match *m);
+/* One address, tcp or udp, a port: a match that can hold backends. */
+bool match_is_nat(const struct match *m);
+/* The same match but perhaps for the protocol. */
+bool match_same_but_proto(const struct match *a, const struct match *b);
 
 /* Into the LB_A_SVC nest being built: the match fields. */
 void match_put(struct nlmsghdr *nlh, const struct match *m);

@@ -20,6 +20,7 @@ static const char *const modes[] = {
 static const char *const scheds[] = {
 	[LB_SCHED_WRR]		= "wrr",
 	[LB_SCHED_MAGLEV]	= "maglev",
+	[LB_SCHED_WLC]		= "wlc",
 };
 
 /* Fixed, so output does not depend on /etc/protocols. */

@@ -22,7 +22,7 @@ const char *family_name(uint8_t family);
 bool proto_has_ports(uint8_t proto);
 
 #define MODE_WORDS	"packet, flow or flowlet"
-#define SCHED_WORDS	"wrr or maglev"
+#define SCHED_WORDS	"wrr, maglev or wlc"
 #define PORT_PROTO_WORDS "tcp, udp, sctp, udplite or dccp"
 
 #endif /* LBCTL_NAMES_H */

@@ -16,7 +16,7 @@ enum attr_set { SET_TOP, SET_SVC, SET_TGT, SET_WEIGHTS, SET_NONE };
 
 static const char *const top_names[LB_A_MAX + 1] = {
 	[LB_A_SVC]		= "service selector",
-	[LB_A_TGT]		= "path",
+	[LB_A_TGT]		= "target",
 	[LB_A_WEIGHTS]		= "weights",
 	[LB_A_WEIGHT]		= "weight",
 };
@@ -40,6 +40,8 @@ static const char *const tgt_names[LB_TGT_A_MAX + 1] = {
 	[LB_TGT_A_MARK]		= "mark",
 	[LB_TGT_A_MASK]		= "mask",
 	[LB_TGT_A_WEIGHT]	= "weight",
+	[LB_TGT_A_ADDR]		= "backend address",
+	[LB_TGT_A_PORT]		= "backend port",
 };
 
 /* What a top-level attribute nests. */

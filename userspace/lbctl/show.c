@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "args.h"
 #include "json.h"
 #include "lbctl.h"
@@ -20,11 +21,14 @@ void parse_selector_only(struct args *a, struct match *sel)
 	match_finish(sel);
 }
 
-static const struct {
+/* A namespace figure: its attribute, word in text and key in JSON. */
+struct info_field {
 	uint16_t attr;
 	const char *text;
 	const char *json;
-} timeouts[] = {
+};
+
+static const struct info_field timeouts[] = {
 	{ LB_INFO_A_TIMEOUT_TCP,	"tcp",		"timeout_tcp" },
 	{ LB_INFO_A_TIMEOUT_TCP_CLOSE,	"tcp-close",	"timeout_tcp_close" },
 	{ LB_INFO_A_TIMEOUT_UDP,	"udp",		"timeout_udp" },
@@ -32,6 +36,19 @@ static const struct {
 };
 
 #define NTIMEOUTS	ARRAY_SIZE(timeouts)
+
+/* Packets to a VIP that no service took, and NAT packets not translated. */
+static const struct info_field drops[] = {
+	{ LB_INFO_A_VIP_DROPS,	"vip-drops",	"vip_drops" },
+	{ LB_INFO_A_NAT_DROPS,	"nat-drops",	"nat_drops" },
+};
+
+#define NDROPS		ARRAY_SIZE(drops)
+
+static unsigned long long ull(uint64_t v)
+{
+	return v;
+}
 
 void info_text(const struct snapshot *s)
 {
@@ -42,22 +59,29 @@ void info_text(const struct snapshot *s)
 	if (!s->has_info)
 		return;
 	if (in->has[LB_INFO_A_SERVICES]) {
-		printf("services %u", in->v[LB_INFO_A_SERVICES]);
+		printf("services %llu", ull(in->v[LB_INFO_A_SERVICES]));
 		sep = " ";
 	}
 	if (in->has[LB_INFO_A_FLOWS]) {
-		printf("%sflows %u", sep, in->v[LB_INFO_A_FLOWS]);
+		printf("%sflows %llu", sep, ull(in->v[LB_INFO_A_FLOWS]));
 		if (in->has[LB_INFO_A_FLOW_MAX])
-			printf("/%u", in->v[LB_INFO_A_FLOW_MAX]);
+			printf("/%llu", ull(in->v[LB_INFO_A_FLOW_MAX]));
 		sep = " ";
 	}
 	for (i = 0; i < NTIMEOUTS; i++) {
 		if (!in->has[timeouts[i].attr])
 			continue;
-		printf("%s%s%s %us", sep, word, timeouts[i].text,
-		       in->v[timeouts[i].attr]);
+		printf("%s%s%s %llus", sep, word, timeouts[i].text,
+		       ull(in->v[timeouts[i].attr]));
 		sep = " ";
 		word = "";
+	}
+	for (i = 0; i < NDROPS; i++) {
+		if (!in->has[drops[i].attr])
+			continue;
+		printf("%s%s %llu", sep, drops[i].text,
+		       ull(in->v[drops[i].attr]));
+		sep = " ";
 	}
 	if (*sep)
 		putchar('\n');
@@ -79,26 +103,35 @@ void service_head_text(const struct service *svc)
 	putchar('\n');
 }
 
+static void target_text(const struct target *t)
+{
+	const uint64_t *c = t->stats.v;
+	char buf[ADDR_STRLEN];
+
+	printf("    id %u %s %s weight %u%s packets %llu", t->id,
+	       t->backend ? "backend" : "mark",
+	       target_str(t, buf, sizeof(buf)), t->weight,
+	       t->weight ? "" : " (draining)",
+	       ull(c[LB_STATS_A_PACKETS]));
+	if (t->backend)
+		printf(" bytes %llu reply-packets %llu reply-bytes %llu",
+		       ull(c[LB_STATS_A_BYTES]),
+		       ull(c[LB_STATS_A_REPLY_PACKETS]),
+		       ull(c[LB_STATS_A_REPLY_BYTES]));
+	printf(" flows %llu\n", ull(c[LB_STATS_A_FLOWS_ACTIVE]));
+}
+
 static void show_text(const struct snapshot *s)
 {
 	const struct service *svc;
-	const struct target *t;
 	unsigned int i, j;
-	char mark[32];
 
 	info_text(s);
 	for (i = 0; i < s->nservices; i++) {
 		svc = &s->services[i];
 		service_head_text(svc);
-		for (j = 0; j < svc->ntargets; j++) {
-			t = &svc->targets[j];
-			printf("    id %u mark %s weight %u%s packets %llu flows %llu\n",
-			       t->id, mark_str(t->mark, t->mask, mark,
-					       sizeof(mark)),
-			       t->weight, t->weight ? "" : " (draining)",
-			       (unsigned long long)t->stats.v[LB_STATS_A_PACKETS],
-			       (unsigned long long)t->stats.v[LB_STATS_A_FLOWS_ACTIVE]);
-		}
+		for (j = 0; j < svc->ntargets; j++)
+			target_text(&svc->targets[j]);
 	}
 }
 
@@ -128,13 +161,16 @@ static void info_json(const struct snapshot *s)
 	for (i = 0; i < NTIMEOUTS; i++)
 		if (in->has[timeouts[i].attr])
 			json_uint(timeouts[i].json, in->v[timeouts[i].attr]);
+	for (i = 0; i < NDROPS; i++)
+		if (in->has[drops[i].attr])
+			json_uint(drops[i].json, in->v[drops[i].attr]);
 	json_obj_close();
 }
 
 static void service_json(const struct service *svc)
 {
+	char name[16], addr[ADDR_STRLEN];
 	const struct target *t;
-	char name[16];
 	unsigned int i;
 
 	json_obj_open(NULL);
@@ -157,8 +193,16 @@ static void service_json(const struct service *svc)
 		t = &svc->targets[i];
 		json_obj_open(NULL);
 		json_uint("id", t->id);
-		json_uint("mark", t->mark);
-		json_uint("mask", t->mask);
+		if (t->backend) {
+			json_str("kind", "backend");
+			json_str("addr", addr_str(t->family, &t->addr, addr,
+						  sizeof(addr)));
+			json_uint("port", t->port);
+		} else {
+			json_str("kind", "path");
+			json_uint("mark", t->mark);
+			json_uint("mask", t->mask);
+		}
 		json_uint("weight", t->weight);
 		counters_json(&t->stats);
 		json_obj_close();
@@ -181,23 +225,34 @@ void snapshot_json(const struct snapshot *s)
 	json_end();
 }
 
-int show(const struct match *sel)
+int show_with(struct nl *nl, const struct match *sel,
+	      bool (*keep)(const struct service *svc))
 {
 	struct snapshot s;
+	int ret;
+
+	ret = snapshot_read(nl, sel, true, &s);
+	if (ret != EXIT_OK)
+		return ret;
+	if (keep)
+		snapshot_filter(&s, keep);
+	if (opt.json)
+		snapshot_json(&s);
+	else
+		show_text(&s);
+	snapshot_free(&s);
+	return EXIT_OK;
+}
+
+int show(const struct match *sel)
+{
 	struct nl *nl;
 	int ret;
 
 	nl = connect_lb();
 	if (!nl)
 		return EXIT_ERR;
-	ret = snapshot_read(nl, sel, true, &s);
-	if (ret == EXIT_OK) {
-		if (opt.json)
-			snapshot_json(&s);
-		else
-			show_text(&s);
-		snapshot_free(&s);
-	}
+	ret = show_with(nl, sel, NULL);
 	nl_close(nl);
 	return ret;
 }

@@ -3,8 +3,11 @@
 #ifndef LBCTL_SHOW_H
 #define LBCTL_SHOW_H
 
+#include <stdbool.h>
+
 struct args;
 struct match;
+struct nl;
 struct service;
 struct snapshot;
 
@@ -20,5 +23,8 @@ void snapshot_json(const struct snapshot *s);
 
 /* show, with the selector already parsed. */
 int show(const struct match *sel);
+/* The same over @nl, with only the services @keep (if not NULL) takes. */
+int show_with(struct nl *nl, const struct match *sel,
+	      bool (*keep)(const struct service *svc));
 
 #endif /* LBCTL_SHOW_H */

@@ -8,19 +8,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lbctl.h"
 #include "nl.h"
 #include "snapshot.h"
 
 const struct counter_field counter_fields[] = {
-	{ LB_STATS_A_PACKETS,		"packets",	"PACKETS" },
-	{ LB_STATS_A_BYTES,		"bytes",	"BYTES" },
-	{ LB_STATS_A_FLOWS_CREATED,	"flows_created", "FLOWS_CREATED" },
-	{ LB_STATS_A_FLOWS_ACTIVE,	"flows_active",	"FLOWS_ACTIVE" },
-	{ LB_STATS_A_FALLBACKS,		"fallbacks",	"FALLBACKS" },
+	{ LB_STATS_A_PACKETS,		"packets",	"PACKETS",	false },
+	{ LB_STATS_A_BYTES,		"bytes",	"BYTES",	false },
+	{ LB_STATS_A_FLOWS_CREATED,	"flows_created", "FLOWS_CREATED", false },
+	{ LB_STATS_A_FLOWS_ACTIVE,	"flows_active",	"FLOWS_ACTIVE",	false },
+	{ LB_STATS_A_FALLBACKS,		"fallbacks",	"FALLBACKS",	false },
 	{ LB_STATS_A_FLOWLET_SWITCHES,	"flowlet_switches",
-					"FLOWLET_SWITCHES" },
+					"FLOWLET_SWITCHES", false },
+	{ LB_STATS_A_REPLY_PACKETS,	"reply_packets", "REPLY_PACKETS", true },
+	{ LB_STATS_A_REPLY_BYTES,	"reply_bytes",	"REPLY_BYTES",	true },
 };
 
 const unsigned int counter_nfields = ARRAY_SIZE(counter_fields);
@@ -67,10 +70,24 @@ static int u32_attr(const struct nlattr *attr, uint32_t *v)
 static int target_attr(const struct nlattr *attr, void *data)
 {
 	struct target *t = data;
+	uint16_t len;
 
 	switch (mnl_attr_get_type(attr)) {
 	case LB_TGT_A_ID:
 		return u32_attr(attr, &t->id);
+	case LB_TGT_A_ADDR:
+		len = mnl_attr_get_payload_len(attr);
+		if (len != 4 && len != 16)
+			return nl_bad_reply();
+		memcpy(&t->addr, mnl_attr_get_payload(attr), len);
+		t->family = len == 4 ? AF_INET : AF_INET6;
+		t->backend = true;
+		return MNL_CB_OK;
+	case LB_TGT_A_PORT:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+			return nl_bad_reply();
+		t->port = mnl_attr_get_u16(attr);
+		return MNL_CB_OK;
 	case LB_TGT_A_MARK:
 		return u32_attr(attr, &t->mark);
 	case LB_TGT_A_MASK:
@@ -135,15 +152,32 @@ static int service_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+/* Most are u32; the drop counters are u64. */
 static int info_attr(const struct nlattr *attr, void *data)
 {
 	struct info *info = data;
 	uint16_t type = mnl_attr_get_type(attr);
+	uint32_t v;
 
-	if (!type || type > LB_INFO_A_MAX)
+	switch (type) {
+	case LB_INFO_A_UNSPEC:
+	case LB_INFO_A_PAD:
 		return MNL_CB_OK;
+	case LB_INFO_A_VIP_DROPS:
+	case LB_INFO_A_NAT_DROPS:
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			return nl_bad_reply();
+		info->v[type] = mnl_attr_get_u64(attr);
+		break;
+	default:
+		if (type > LB_INFO_A_MAX)
+			return MNL_CB_OK;
+		if (u32_attr(attr, &v) < 0)
+			return MNL_CB_ERROR;
+		info->v[type] = v;
+	}
 	info->has[type] = true;
-	return u32_attr(attr, &info->v[type]);
+	return MNL_CB_OK;
 }
 
 static int reply_attr(const struct nlattr *attr, void *data)
@@ -237,6 +271,30 @@ void snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void snapshot_filter(struct snapshot *s,
+		     bool (*keep)(const struct service *svc))
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->nservices; i++) {
+		if (keep(&s->services[i]))
+			s->services[n++] = s->services[i];
+		else
+			free(s->services[i].targets);
+	}
+	s->nservices = n;
+}
+
+bool service_nat(const struct service *svc)
+{
+	unsigned int i;
+
+	for (i = 0; i < svc->ntargets; i++)
+		if (svc->targets[i].backend)
+			return true;
+	return !svc->ntargets && match_is_nat(&svc->match);
+}
+
 const struct target *snapshot_target(const struct snapshot *s, uint32_t id)
 {
 	unsigned int i, j;
@@ -253,4 +311,11 @@ const char *mark_str(uint32_t mark, uint32_t mask, char *buf,
 {
 	snprintf(buf, len, "0x%x/0x%x", mark, mask);
 	return buf;
+}
+
+const char *target_str(const struct target *t, char *buf, unsigned int len)
+{
+	if (t->backend)
+		return endpoint_str(t->family, &t->addr, t->port, buf, len);
+	return mark_str(t->mark, t->mask, buf, len);
 }

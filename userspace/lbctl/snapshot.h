@@ -26,6 +26,7 @@ struct counter_field {
 	uint16_t attr;
 	const char *json;	/* "flows_created" */
 	const char *header;	/* "FLOWS_CREATED" */
+	bool nat;		/* only counts for backends: not in path tables */
 };
 
 extern const struct counter_field counter_fields[];
@@ -33,8 +34,12 @@ extern const unsigned int counter_nfields;
 
 struct target {
 	uint32_t id;
+	bool backend;		/* addr and port; else a path: mark and mask */
 	uint32_t mark;
 	uint32_t mask;
+	uint8_t family;		/* a backend's, from its address's length */
+	uint16_t port;
+	union lb_addr addr;
 	uint32_t weight;
 	struct counters stats;
 };
@@ -52,7 +57,7 @@ struct service {
 
 struct info {
 	bool has[LB_INFO_A_MAX + 1];
-	uint32_t v[LB_INFO_A_MAX + 1];
+	uint64_t v[LB_INFO_A_MAX + 1];
 };
 
 struct snapshot {
@@ -69,6 +74,15 @@ struct snapshot {
 int snapshot_read(struct nl *nl, const struct match *sel, bool info,
 		  struct snapshot *s);
 void snapshot_free(struct snapshot *s);
+/* Drops the services @keep says no to. */
+void snapshot_filter(struct snapshot *s,
+		     bool (*keep)(const struct service *svc));
+
+/*
+ * A NAT service: it holds backends, or could (no targets yet, and a
+ * match of one address, proto tcp or udp and a port).
+ */
+bool service_nat(const struct service *svc);
 
 /* The target with @id, or NULL. */
 const struct target *snapshot_target(const struct snapshot *s, uint32_t id);
@@ -76,5 +90,7 @@ const struct target *snapshot_target(const struct snapshot *s, uint32_t id);
 /* "0x3/0xffffffff" */
 const char *mark_str(uint32_t mark, uint32_t mask, char *buf,
 		     unsigned int len);
+/* A target as show prints it: "0x3/0xffffffff" or "10.0.0.1:80". */
+const char *target_str(const struct target *t, char *buf, unsigned int len);
 
 #endif /* LBCTL_SNAPSHOT_H */

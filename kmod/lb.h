@@ -26,6 +26,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/skbuff.h>
+#include <linux/netdevice.h>
 #include <linux/refcount.h>
 #include <linux/lb.h>
 
@@ -59,15 +60,32 @@ struct lb_flow_key {
  */
 #define LB_LANES 16
 
+static inline u8 lb_lane(const struct lb_flow_key *k,
+			 const struct net_device *in)
+{
+	u8 up = memcmp(&k->saddr, &k->daddr, sizeof(k->saddr)) < 0;
+
+	return (in ? in->ifindex % (LB_LANES / 2) : 0) * 2 + up;
+}
+
 /* What the hook needs from a packet, filled by lb_parse(). */
 struct lb_pkt {
 	struct lb_flow_key key;
 	u8 lane;		/* set by the hook from the input interface */
 	u32 len;		/* IP datagram length, for byte counters */
 	u32 frag_id;		/* fragments: the datagram's identification */
+	u16 thoff;		/* transport header, from the network header */
 	u8 is_frag:1;		/* any fragment: balanced statelessly */
 	u8 tcp_syn:1;		/* SYN without ACK: a new connection */
 	u8 tcp_close:1;		/* FIN or RST */
+	u8 icmp_err:1;		/* an ICMP error, which quotes a packet */
+};
+
+/* The packet an ICMP error quotes, as far as NAT needs it. */
+struct lb_inner {
+	struct lb_flow_key key;	/* the quoted packet's own tuple */
+	u16 off;		/* its IP header, from the network header */
+	u16 thoff;		/* its transport header, likewise */
 };
 
 /* Per-CPU counters.  Updated in the hook (softirq) only, except active. */
@@ -77,6 +95,8 @@ struct lb_pcpu_stats {
 	u64_stats_t flows_created;
 	u64_stats_t fallbacks;
 	u64_stats_t flowlet_switches;
+	u64_stats_t reply_packets;
+	u64_stats_t reply_bytes;
 	struct u64_stats_sync syncp;
 	long flows_active;	/* this_cpu_inc/dec from hook and GC */
 	u32 cursor[LB_LANES];	/* per-packet schedule positions (services) */
@@ -85,6 +105,14 @@ struct lb_pcpu_stats {
 struct lb_stats {
 	u64 packets, bytes, flows_created, flows_active, fallbacks;
 	u64 flowlet_switches;
+	u64 reply_packets, reply_bytes;
+};
+
+/* Namespace-wide drop counters of service balancing. */
+struct lb_ns_stats {
+	u64_stats_t vip_drops;
+	u64_stats_t nat_drops;
+	struct u64_stats_sync syncp;
 };
 
 /*
@@ -112,9 +140,11 @@ struct lb_match {
 /* A compiled target, inside a compiled service.  Immutable. */
 struct lb_target {
 	u32 id;
-	u32 mark;
+	u32 mark;		/* path */
 	u32 mask;
 	u32 weight;
+	__be16 port;		/* backend: its port, 0 for a path */
+	union lb_addr addr;	/* backend: its address */
 	const struct lb_svc *svc;
 	struct lb_pcpu_stats __percpu *pcpu;	/* == cnt->pcpu */
 	struct lb_counters *cnt;
@@ -127,6 +157,7 @@ struct lb_svc {
 	struct lb_match m;
 	u8 mode;		/* enum lb_mode */
 	u8 sched;		/* enum lb_sched */
+	u8 nat;			/* its targets are backends */
 	u32 flowlet_us;
 	u32 flowlet_gap;	/* flowlet_us in lb_now_us() units */
 	u32 n_targets;
@@ -138,11 +169,32 @@ struct lb_svc {
 	struct list_head retire;
 };
 
+/* A VIP: an address some NAT service matches. */
+struct lb_vip {
+	union lb_addr addr;
+	u8 family;
+};
+
+/* A backend, found by the source of its replies. */
+struct lb_backend_ref {
+	union lb_addr addr;
+	__be16 port;
+	u8 family;
+	u8 proto;
+	const struct lb_target *t;
+};
+
 /* The snapshot the hook reads. */
 struct lb_cfg {
-	u32 n_svc;
+	u32 n_svc;			/* path services */
+	u32 n_nat;			/* NAT services */
+	u32 n_vips;
+	u32 n_backends;
 	u32 n_ids;
 	const struct lb_svc **svcs;		/* most specific first */
+	const struct lb_svc **nat;		/* likewise */
+	struct lb_vip *vips;			/* sorted, lb_vip_cmp() */
+	struct lb_backend_ref *backends;	/* sorted, lb_backend_cmp() */
 	const struct lb_target **by_id;	/* target id -> target */
 	struct list_head retired;	/* freed with this snapshot */
 	struct rcu_work free_work;
@@ -154,6 +206,8 @@ struct lb_tgt_conf {
 	u32 mark;
 	u32 mask;
 	u32 weight;
+	__be16 port;		/* non-zero: a backend */
+	union lb_addr addr;
 	struct lb_counters *cnt;
 };
 
@@ -162,6 +216,8 @@ struct lb_svc_conf {
 	struct lb_match m;
 	u8 mode;
 	u8 sched;
+	u8 auto_mode:1;		/* mode and scheduler were defaults, which */
+	u8 auto_sched:1;	/* a first backend may change */
 	u32 flowlet_us;
 	u32 n_targets;
 	struct list_head targets;	/* in the order they were added */
@@ -189,6 +245,8 @@ struct lb_flow_table {
 
 struct lb_net {
 	struct lb_cfg __rcu *cfg;
+	struct net *net;		/* NULL in unit tests */
+	struct lb_ns_stats __percpu *ns_stats;
 	struct mutex lock;		/* serialises configuration writers */
 	struct list_head services;	/* struct lb_svc_conf, as added */
 	u32 n_services;
@@ -220,11 +278,19 @@ static inline bool lb_proto_has_ports(u8 proto)
 	       proto == IPPROTO_DCCP;
 }
 
+/* A service's targets are backends iff its first one is. */
+static inline bool lb_tgt_conf_is_backend(const struct lb_tgt_conf *tc)
+{
+	return tc->port != 0;
+}
+
 /* main.c */
 struct lb_net *lb_net(const struct net *net);
 
 /* parse.c */
 int lb_parse(const struct sk_buff *skb, u8 family, struct lb_pkt *pkt);
+int lb_parse_inner(const struct sk_buff *skb, const struct lb_pkt *pkt,
+		   struct lb_inner *in);
 
 /* service.c */
 int lb_net_init(struct lb_net *ln, u32 flow_max);
@@ -239,14 +305,20 @@ int lb_match_init(struct lb_match *m, u8 family,
 		  const union lb_addr *saddr, u8 splen, u8 proto,
 		  __be16 dport, const char *iifname,
 		  struct netlink_ext_ack *extack);
-int lb_svc_add(struct lb_net *ln, const struct lb_match *m, u8 mode,
-	       u8 sched, u32 flowlet_us, struct netlink_ext_ack *extack);
+int lb_svc_add(struct lb_net *ln, const struct lb_match *m, int mode,
+	       int sched, u32 flowlet_us, struct netlink_ext_ack *extack);
 int lb_svc_del(struct lb_net *ln, struct lb_svc_conf *sc);
 int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
 		  int sched, s64 flowlet_us, const u32 *weights, u32 n_weights,
 		  struct netlink_ext_ack *extack);
 int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
 	       u32 weight, struct netlink_ext_ack *extack);
+int lb_backend_add(struct lb_net *ln, struct lb_svc_conf *sc,
+		   const union lb_addr *addr, __be16 port, u32 weight,
+		   struct netlink_ext_ack *extack);
+struct lb_tgt_conf *lb_backend_conf_find(struct lb_svc_conf *sc,
+					 const union lb_addr *addr,
+					 __be16 port);
 int lb_tgt_del(struct lb_net *ln, struct lb_svc_conf *sc,
 	       struct lb_tgt_conf *tc);
 int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
@@ -255,6 +327,15 @@ int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
 struct lb_tgt_conf *lb_tgt_conf_find(struct lb_svc_conf *sc, s64 id, s64 mark);
 void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s);
 const struct lb_target *lb_cfg_target(const struct lb_cfg *cfg, u32 id);
+const struct lb_svc *lb_nat_lookup(const struct lb_cfg *cfg,
+				   const struct lb_flow_key *key,
+				   const struct net_device *in);
+bool lb_is_vip(const struct lb_cfg *cfg, u8 family, const union lb_addr *a);
+const struct lb_backend_ref *lb_backend_find(const struct lb_cfg *cfg,
+					     u8 family, u8 proto,
+					     const union lb_addr *addr,
+					     __be16 port, u32 *n);
+void lb_ns_stats_read(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops);
 
 /* sched.c */
 u32 lb_wrr_build(const u32 *weights, u32 n, u8 *order, u32 max_len);
@@ -262,6 +343,9 @@ const struct lb_target *lb_pick(struct lb_net *ln, const struct lb_cfg *cfg,
 				const struct lb_svc *svc,
 				const struct lb_pkt *pkt);
 void lb_count(const struct lb_svc *svc, const struct lb_target *t, u32 len);
+void lb_count_reply(const struct lb_svc *svc, const struct lb_target *t,
+		    u32 len);
+void lb_count_drop(struct lb_net *ln, bool vip);
 
 /* maglev.c */
 int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n);
@@ -283,6 +367,20 @@ u32 lb_flow_count(struct lb_flow_table *ft);
 extern const struct rhashtable_params lb_flow_params;
 int lb_flow_cache_init(void);
 void lb_flow_cache_exit(void);
+
+/* nat.c */
+int lb_nat_rewrite(struct sk_buff *skb, const struct lb_pkt *pkt, bool dst,
+		   const union lb_addr *addr, __be16 port);
+int lb_nat_icmp(struct sk_buff *skb, const struct lb_pkt *pkt,
+		const struct lb_inner *in, bool inner_dst,
+		const union lb_addr *addr, __be16 port);
+
+/* vip.c */
+unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
+		       const struct net_device *in, bool local_out);
+unsigned int lb_vip_reply(struct lb_net *ln, const struct lb_cfg *cfg,
+			  struct sk_buff *skb, struct lb_pkt *pkt,
+			  bool local_out);
 
 /* hook.c */
 unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,

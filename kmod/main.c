@@ -25,6 +25,7 @@ static int __net_init lb_net_enter(struct net *net)
 	struct lb_net *ln = lb_net(net);
 	int err;
 
+	ln->net = net;
 	err = lb_net_init(ln, lb_defaults.flow_max);
 	if (err)
 		return err;
@@ -109,5 +110,5 @@ static void __exit lb_exit(void)
 module_init(lb_init);
 module_exit(lb_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Balance routed traffic over parallel paths by fwmark");
+MODULE_DESCRIPTION("Balance routed traffic over paths (fwmark) and backends (NAT)");
 MODULE_ALIAS_GENL_FAMILY(LB_GENL_NAME);

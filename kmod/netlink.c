@@ -39,6 +39,8 @@ static const struct nla_policy lb_tgt_policy[LB_TGT_A_MAX + 1] = {
 	[LB_TGT_A_MASK] = { .type = NLA_U32 },
 	[LB_TGT_A_WEIGHT] = { .type = NLA_U32 },
 	[LB_TGT_A_STATS] = LB_REPLY_ONLY("counters"),
+	[LB_TGT_A_ADDR] = { .type = NLA_BINARY, .len = 16 },
+	[LB_TGT_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
 static const struct nla_policy lb_policy[LB_A_MAX + 1] = {
@@ -186,22 +188,52 @@ static int lb_nl_parse_tgt(struct genl_info *info, struct nlattr **tb)
 				lb_tgt_policy, info->extack);
 }
 
+/* A backend's address and port, which must come together. */
+static int lb_nl_backend(const struct lb_svc_conf *sc, struct nlattr **tb,
+			 union lb_addr *addr, __be16 *port,
+			 struct netlink_ext_ack *extack)
+{
+	if (!tb[LB_TGT_A_ADDR] != !tb[LB_TGT_A_PORT]) {
+		NL_SET_ERR_MSG(extack, "a backend needs an address and a port");
+		return -EINVAL;
+	}
+	if (tb[LB_TGT_A_MARK] || tb[LB_TGT_A_MASK]) {
+		NL_SET_ERR_MSG(extack, "a backend has no mark or mask");
+		return -EINVAL;
+	}
+	*port = htons(nla_get_u16(tb[LB_TGT_A_PORT]));
+	return lb_nl_addr(tb[LB_TGT_A_ADDR], sc->m.family, addr, extack);
+}
+
 static struct lb_tgt_conf *lb_nl_tgt(struct lb_svc_conf *sc,
 				     struct genl_info *info, struct nlattr **tb)
 {
 	struct lb_tgt_conf *tc;
+	union lb_addr addr;
+	__be16 port;
+	int err;
 
-	if (!tb[LB_TGT_A_ID] && !tb[LB_TGT_A_MARK]) {
-		NL_SET_ERR_MSG(info->extack, "name the target by mark or id");
+	if (tb[LB_TGT_A_ADDR] || tb[LB_TGT_A_PORT]) {
+		err = lb_nl_backend(sc, tb, &addr, &port, info->extack);
+		if (err)
+			return ERR_PTR(err);
+		tc = lb_backend_conf_find(sc, &addr, port);
+		if (tc && tb[LB_TGT_A_ID] &&
+		    tc->id != nla_get_u32(tb[LB_TGT_A_ID]))
+			tc = NULL;
+	} else if (tb[LB_TGT_A_ID] || tb[LB_TGT_A_MARK]) {
+		tc = lb_tgt_conf_find(sc, tb[LB_TGT_A_ID] ?
+				      (s64)nla_get_u32(tb[LB_TGT_A_ID]) : -1,
+				      tb[LB_TGT_A_MARK] ?
+				      (s64)nla_get_u32(tb[LB_TGT_A_MARK]) : -1);
+	} else {
+		NL_SET_ERR_MSG(info->extack,
+			       "name the target by mark, by address and port, or by id");
 		return ERR_PTR(-EINVAL);
 	}
-	tc = lb_tgt_conf_find(sc, tb[LB_TGT_A_ID] ?
-			      (s64)nla_get_u32(tb[LB_TGT_A_ID]) : -1,
-			      tb[LB_TGT_A_MARK] ?
-			      (s64)nla_get_u32(tb[LB_TGT_A_MARK]) : -1);
 	if (!tc) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[LB_A_TGT],
-				    "the service has no such path");
+				    "the service has no such target");
 		return ERR_PTR(-ENOENT);
 	}
 	return tc;
@@ -222,8 +254,9 @@ static int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	mutex_lock(&ln->lock);
 	err = lb_svc_add(ln, &m,
-			 lb_nla_u8(tb[LB_SVC_A_MODE], lb_defaults.mode),
-			 lb_nla_u8(tb[LB_SVC_A_SCHED], lb_defaults.sched),
+			 tb[LB_SVC_A_MODE] ? nla_get_u8(tb[LB_SVC_A_MODE]) : -1,
+			 tb[LB_SVC_A_SCHED] ?
+			 nla_get_u8(tb[LB_SVC_A_SCHED]) : -1,
 			 lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
 				    lb_defaults.flowlet_us),
 			 info->extack);
@@ -333,9 +366,9 @@ static int lb_nl_tgt_new(struct sk_buff *skb, struct genl_info *info)
 	err = lb_nl_parse_svc(info, tb) ?: lb_nl_parse_tgt(info, tt);
 	if (err)
 		return err;
-	if (!tt[LB_TGT_A_MARK]) {
+	if (!tt[LB_TGT_A_MARK] && !tt[LB_TGT_A_ADDR] && !tt[LB_TGT_A_PORT]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[LB_A_TGT],
-				    "a path needs a mark");
+				    "a path needs a mark, a backend an address and port");
 		return -EINVAL;
 	}
 	if (tt[LB_TGT_A_ID]) {
@@ -345,11 +378,22 @@ static int lb_nl_tgt_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&ln->lock);
 	sc = lb_nl_svc(ln, info, tb);
-	err = IS_ERR(sc) ? PTR_ERR(sc) :
-	      lb_tgt_add(ln, sc, nla_get_u32(tt[LB_TGT_A_MARK]),
-			 lb_nla_u32(tt[LB_TGT_A_MASK], ~0U),
-			 lb_nla_u32(tt[LB_TGT_A_WEIGHT], 1),
-			 info->extack);
+	if (IS_ERR(sc)) {
+		err = PTR_ERR(sc);
+	} else if (!tt[LB_TGT_A_ADDR] && !tt[LB_TGT_A_PORT]) {
+		err = lb_tgt_add(ln, sc, nla_get_u32(tt[LB_TGT_A_MARK]),
+				 lb_nla_u32(tt[LB_TGT_A_MASK], ~0U),
+				 lb_nla_u32(tt[LB_TGT_A_WEIGHT], 1),
+				 info->extack);
+	} else {
+		union lb_addr addr;
+		__be16 port;
+
+		err = lb_nl_backend(sc, tt, &addr, &port, info->extack) ?:
+		      lb_backend_add(ln, sc, &addr, port,
+				     lb_nla_u32(tt[LB_TGT_A_WEIGHT], 1),
+				     info->extack);
+	}
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -432,7 +476,11 @@ static int lb_nl_put_stats(struct sk_buff *skb, int type,
 	    nla_put_u64_64bit(skb, LB_STATS_A_FALLBACKS, s->fallbacks,
 			      LB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWLET_SWITCHES,
-			      s->flowlet_switches, LB_STATS_A_PAD))
+			      s->flowlet_switches, LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_REPLY_PACKETS,
+			      s->reply_packets, LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_REPLY_BYTES, s->reply_bytes,
+			      LB_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -463,21 +511,27 @@ static int lb_nl_put_match(struct sk_buff *skb, const struct lb_match *m)
 /* Room for one target with its counters in a reply. */
 #define LB_NL_TGT_SIZE \
 	(nla_total_size(0) + 4 * nla_total_size(sizeof(u32)) + \
-	 nla_total_size(0) + 6 * nla_total_size_64bit(sizeof(u64)))
+	 nla_total_size(16) + nla_total_size(sizeof(u16)) + \
+	 nla_total_size(0) + 8 * nla_total_size_64bit(sizeof(u64)))
 
 /* @s receives the target's counters. */
 static int lb_nl_put_tgt(struct sk_buff *skb, const struct lb_tgt_conf *tc,
-			 struct lb_stats *s)
+			 u8 family, struct lb_stats *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, LB_A_TGT);
 
 	lb_stats_read(tc->cnt->pcpu, s);
 	if (!nest ||
 	    nla_put_u32(skb, LB_TGT_A_ID, tc->id) ||
-	    nla_put_u32(skb, LB_TGT_A_MARK, tc->mark) ||
-	    nla_put_u32(skb, LB_TGT_A_MASK, tc->mask) ||
 	    nla_put_u32(skb, LB_TGT_A_WEIGHT, tc->weight) ||
 	    lb_nl_put_stats(skb, LB_TGT_A_STATS, s))
+		return -EMSGSIZE;
+	if (lb_tgt_conf_is_backend(tc) ?
+	    nla_put(skb, LB_TGT_A_ADDR, family == AF_INET ? 4 : 16,
+		    &tc->addr) ||
+	    nla_put_u16(skb, LB_TGT_A_PORT, ntohs(tc->port)) :
+	    nla_put_u32(skb, LB_TGT_A_MARK, tc->mark) ||
+	    nla_put_u32(skb, LB_TGT_A_MASK, tc->mask))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -506,7 +560,7 @@ static int lb_nl_fill_svc(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	if (!tgts)
 		goto err;
 	list_for_each_entry(tc, &sc->targets, node) {
-		if (lb_nl_put_tgt(skb, tc, &ts))
+		if (lb_nl_put_tgt(skb, tc, sc->m.family, &ts))
 			goto err;
 		active += ts.flows_active;
 	}
@@ -580,6 +634,7 @@ static int lb_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
 static int lb_nl_info_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct lb_net *ln = lb_net(genl_info_net(info));
+	u64 vip_drops, nat_drops;
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
@@ -591,6 +646,7 @@ static int lb_nl_info_get(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr)
 		goto err;
 	nest = nla_nest_start(msg, LB_A_INFO);
+	lb_ns_stats_read(ln, &vip_drops, &nat_drops);
 	mutex_lock(&ln->lock);
 	if (!nest ||
 	    nla_put_u32(msg, LB_INFO_A_FLOWS, lb_flow_count(&ln->flows)) ||
@@ -601,7 +657,11 @@ static int lb_nl_info_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_UDP, lb_defaults.timeout_udp) ||
 	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_OTHER,
 			lb_defaults.timeout_other) ||
-	    nla_put_u32(msg, LB_INFO_A_SERVICES, ln->n_services)) {
+	    nla_put_u32(msg, LB_INFO_A_SERVICES, ln->n_services) ||
+	    nla_put_u64_64bit(msg, LB_INFO_A_VIP_DROPS, vip_drops,
+			      LB_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, LB_INFO_A_NAT_DROPS, nat_drops,
+			      LB_INFO_A_PAD)) {
 		mutex_unlock(&ln->lock);
 		goto err;
 	}

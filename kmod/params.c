@@ -20,7 +20,7 @@ MODULE_PARM_DESC(mode, "packet, flow or flowlet (default flow)");
 
 static char *sched = "wrr";
 module_param(sched, charp, 0444);
-MODULE_PARM_DESC(sched, "new-flow placement: wrr or maglev (default wrr)");
+MODULE_PARM_DESC(sched, "new-flow placement: wrr, maglev or wlc (default wrr; services with backends: maglev)");
 
 static char *marks = "0,3";
 module_param(marks, charp, 0444);
@@ -181,7 +181,7 @@ bad:
 int lb_params_parse(void)
 {
 	static const char *const modes[] = { "packet", "flow", "flowlet" };
-	static const char *const scheds[] = { "wrr", "maglev" };
+	static const char *const scheds[] = { "wrr", "maglev", "wlc" };
 	int n;
 
 	BUILD_BUG_ON(ARRAY_SIZE(modes) != __LB_MODE_MAX);

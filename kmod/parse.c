@@ -25,6 +25,7 @@ static int lb_parse_l4(const struct sk_buff *skb, unsigned int off,
 {
 	struct lb_flow_key *k = &pkt->key;
 
+	pkt->thoff = off - skb_network_offset(skb);
 	if (lb_proto_has_ports(k->proto)) {
 		__be16 _ports[2];
 		const __be16 *ports;
@@ -63,6 +64,13 @@ static int lb_parse_l4(const struct sk_buff *skb, unsigned int off,
 		    (k->proto == IPPROTO_ICMPV6 &&
 		     ih->type == ICMPV6_ECHO_REQUEST))
 			k->sport = ih->un.echo.id;
+		if (k->proto == IPPROTO_ICMP)
+			pkt->icmp_err = k->family == AF_INET &&
+					icmp_is_err(ih->type);
+		else
+			pkt->icmp_err = k->family == AF_INET6 &&
+					ih->type < 128 &&
+					ih->type != 0;	/* RFC 4443 errors */
 	}
 	return 0;
 }
@@ -177,4 +185,91 @@ int lb_parse(const struct sk_buff *skb, u8 family, struct lb_pkt *pkt)
 	if (family == NFPROTO_IPV6)
 		return lb_parse_ipv6(skb, pkt);
 	return -EINVAL;
+}
+
+/*
+ * The quoted packet of an IPv4 ICMP error: an unfragmented (first
+ * fragment) datagram with at least its ports.
+ */
+static int lb_parse_inner_ipv4(const struct sk_buff *skb, unsigned int off,
+			       unsigned int end, struct lb_inner *in)
+{
+	const struct iphdr *iph;
+	struct iphdr _iph;
+
+	if (off + sizeof(_iph) > end)
+		return -EINVAL;
+	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
+	if (!iph || iph->version != 4 || iph->ihl < 5 ||
+	    (iph->frag_off & htons(IP_OFFSET)))
+		return -EINVAL;
+	in->key.family = AF_INET;
+	in->key.proto = iph->protocol;
+	in->key.saddr.ip = iph->saddr;
+	in->key.daddr.ip = iph->daddr;
+	return off + iph->ihl * 4;
+}
+
+static int lb_parse_inner_ipv6(const struct sk_buff *skb, unsigned int off,
+			       unsigned int end, struct lb_inner *in)
+{
+	const struct ipv6hdr *ip6h;
+	struct ipv6hdr _ip6h;
+	__be16 frag_off;
+	u8 nexthdr;
+	int thoff;
+
+	if (off + sizeof(_ip6h) > end)
+		return -EINVAL;
+	ip6h = skb_header_pointer(skb, off, sizeof(_ip6h), &_ip6h);
+	if (!ip6h || ip6h->version != 6)
+		return -EINVAL;
+	nexthdr = ip6h->nexthdr;
+	thoff = ipv6_skip_exthdr(skb, off + sizeof(_ip6h), &nexthdr, &frag_off);
+	if (thoff < 0 || (frag_off & htons(IP6_OFFSET)))
+		return -EINVAL;
+	in->key.family = AF_INET6;
+	in->key.proto = nexthdr;
+	in->key.saddr.in6 = ip6h->saddr;
+	in->key.daddr.in6 = ip6h->daddr;
+	return thoff;
+}
+
+/**
+ * lb_parse_inner() - the packet an ICMP error quotes
+ * @skb: the error, parsed into @pkt (pkt->icmp_err set)
+ * @pkt: its outer headers
+ * @in: result: the quoted TCP or UDP packet's tuple and offsets
+ *
+ * The quote must hold the ports; the rest (checksums, payload) may be
+ * cut short, as routers quote as little as 8 bytes past the IP header.
+ * Return: 0, or -EINVAL if the error quotes no TCP or UDP packet.
+ */
+int lb_parse_inner(const struct sk_buff *skb, const struct lb_pkt *pkt,
+		   struct lb_inner *in)
+{
+	unsigned int nhoff = skb_network_offset(skb);
+	unsigned int end = nhoff + pkt->len;
+	unsigned int off = nhoff + pkt->thoff + sizeof(struct icmphdr);
+	const __be16 *ports;
+	__be16 _ports[2];
+	int thoff;
+
+	memset(in, 0, sizeof(*in));
+	if (pkt->key.family == AF_INET)
+		thoff = lb_parse_inner_ipv4(skb, off, end, in);
+	else
+		thoff = lb_parse_inner_ipv6(skb, off, end, in);
+	if (thoff < 0 || (in->key.proto != IPPROTO_TCP &&
+			  in->key.proto != IPPROTO_UDP) ||
+	    thoff + sizeof(_ports) > end)
+		return -EINVAL;
+	ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
+	if (!ports)
+		return -EINVAL;
+	in->key.sport = ports[0];
+	in->key.dport = ports[1];
+	in->off = off - nhoff;
+	in->thoff = thoff - nhoff;
+	return 0;
 }

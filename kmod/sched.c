@@ -109,6 +109,33 @@ void lb_count(const struct lb_svc *svc, const struct lb_target *t, u32 len)
 	lb_stats_packet(t->pcpu, len);
 }
 
+static void lb_stats_reply(struct lb_pcpu_stats __percpu *pcpu, u32 len)
+{
+	struct lb_pcpu_stats *s = this_cpu_ptr(pcpu);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->reply_packets);
+	u64_stats_add(&s->reply_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+void lb_count_reply(const struct lb_svc *svc, const struct lb_target *t,
+		    u32 len)
+{
+	lb_stats_reply(svc->st->pcpu, len);
+	lb_stats_reply(t->pcpu, len);
+}
+
+/* @vip: a packet to a VIP that no service takes; else one NAT failed. */
+void lb_count_drop(struct lb_net *ln, bool vip)
+{
+	struct lb_ns_stats *s = this_cpu_ptr(ln->ns_stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(vip ? &s->vip_drops : &s->nat_drops);
+	u64_stats_update_end(&s->syncp);
+}
+
 static const struct lb_target *lb_pick_packet(const struct lb_svc *svc,
 					      u8 lane)
 {
@@ -145,12 +172,17 @@ static const struct lb_target *lb_pick_wrr(const struct lb_svc *svc, u8 lane)
  * mid-stream: after the table was full (Maglev placed it then), flushed, or
  * timed out.  Maglev again keeps it where the fallback had it.
  */
+static const struct lb_target *lb_least_loaded(const struct lb_svc *svc,
+					       const struct lb_target *cur);
+
 static const struct lb_target *lb_pick_new(const struct lb_svc *svc,
 					   const struct lb_pkt *pkt)
 {
 	if (svc->sched == LB_SCHED_MAGLEV ||
 	    (pkt->key.proto == IPPROTO_TCP && !pkt->tcp_syn))
 		return lb_pick_hash(svc, lb_maglev_hash(&pkt->key));
+	if (svc->sched == LB_SCHED_WLC)
+		return lb_least_loaded(svc, NULL);
 	return lb_pick_wrr(svc, pkt->lane);
 }
 
@@ -207,14 +239,15 @@ static s64 lb_active(const struct lb_target *t)
 
 /*
  * The target with the fewest flows per weight, not counting the flow
- * being placed on the one it is on; on a tie it stays where it is.
+ * being placed on the one it is on (@cur, or NULL for a new flow); on a
+ * tie it stays where it is, or takes the first.
  */
 static const struct lb_target *lb_least_loaded(const struct lb_svc *svc,
 					       const struct lb_target *cur)
 {
 	const struct lb_target *best = cur;
-	s64 best_n = lb_active(cur) - 1;
-	u32 i, best_w = cur->weight;
+	s64 best_n = cur ? lb_active(cur) - 1 : 0;
+	u32 i, best_w = cur ? cur->weight : 0;
 
 	for (i = 0; i < svc->n_targets; i++) {
 		const struct lb_target *t = &svc->targets[i];

@@ -10,6 +10,7 @@
  */
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/bsearch.h>
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
 #include "lb.h"
@@ -59,7 +60,7 @@ void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s)
 	memset(s, 0, sizeof(*s));
 	for_each_possible_cpu(cpu) {
 		const struct lb_pcpu_stats *p = per_cpu_ptr(pcpu, cpu);
-		u64 packets, bytes, created, fallbacks, switches;
+		u64 packets, bytes, created, fallbacks, switches, rp, rb;
 		unsigned int start;
 
 		do {
@@ -69,16 +70,41 @@ void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s)
 			created = u64_stats_read(&p->flows_created);
 			fallbacks = u64_stats_read(&p->fallbacks);
 			switches = u64_stats_read(&p->flowlet_switches);
+			rp = u64_stats_read(&p->reply_packets);
+			rb = u64_stats_read(&p->reply_bytes);
 		} while (u64_stats_fetch_retry(&p->syncp, start));
 		s->packets += packets;
 		s->bytes += bytes;
 		s->flows_created += created;
 		s->fallbacks += fallbacks;
 		s->flowlet_switches += switches;
+		s->reply_packets += rp;
+		s->reply_bytes += rb;
 		active += READ_ONCE(p->flows_active);
 	}
 	/* Per-CPU halves of one flow may be read at different moments. */
 	s->flows_active = active > 0 ? active : 0;
+}
+
+void lb_ns_stats_read(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops)
+{
+	int cpu;
+
+	*vip_drops = 0;
+	*nat_drops = 0;
+	for_each_possible_cpu(cpu) {
+		const struct lb_ns_stats *p = per_cpu_ptr(ln->ns_stats, cpu);
+		unsigned int start;
+		u64 v, n;
+
+		do {
+			start = u64_stats_fetch_begin(&p->syncp);
+			v = u64_stats_read(&p->vip_drops);
+			n = u64_stats_read(&p->nat_drops);
+		} while (u64_stats_fetch_retry(&p->syncp, start));
+		*vip_drops += v;
+		*nat_drops += n;
+	}
 }
 
 /* Matching */
@@ -228,17 +254,100 @@ static int lb_match_specificity_cmp(const void *pa, const void *pb)
 	return !!b->iifname[0] - !!a->iifname[0];
 }
 
-/* Context: rcu_read_lock. */
+static const struct lb_svc *lb_first_match(const struct lb_svc **svcs, u32 n,
+					   const struct lb_flow_key *key,
+					   const struct net_device *in)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (lb_match_pkt(&svcs[i]->m, key, in))
+			return svcs[i];
+	return NULL;
+}
+
+/* The path service of a packet.  Context: rcu_read_lock. */
 const struct lb_svc *lb_svc_lookup(const struct lb_cfg *cfg,
 				   const struct lb_flow_key *key,
 				   const struct net_device *in)
 {
-	u32 i;
+	return lb_first_match(cfg->svcs, cfg->n_svc, key, in);
+}
 
-	for (i = 0; i < cfg->n_svc; i++)
-		if (lb_match_pkt(&cfg->svcs[i]->m, key, in))
-			return cfg->svcs[i];
-	return NULL;
+/* The NAT service of a packet to a VIP.  Context: rcu_read_lock. */
+const struct lb_svc *lb_nat_lookup(const struct lb_cfg *cfg,
+				   const struct lb_flow_key *key,
+				   const struct net_device *in)
+{
+	return lb_first_match(cfg->nat, cfg->n_nat, key, in);
+}
+
+static int lb_vip_cmp(const void *pa, const void *pb)
+{
+	const struct lb_vip *a = pa, *b = pb;
+
+	if (a->family != b->family)
+		return a->family - b->family;
+	return memcmp(&a->addr, &b->addr, sizeof(a->addr));
+}
+
+bool lb_is_vip(const struct lb_cfg *cfg, u8 family, const union lb_addr *a)
+{
+	struct lb_vip key = { .addr = *a, .family = family };
+
+	return bsearch(&key, cfg->vips, cfg->n_vips, sizeof(key), lb_vip_cmp);
+}
+
+/* Backends sort by what a reply carries: family, protocol, port, address. */
+static int lb_backend_cmp(const void *pa, const void *pb)
+{
+	const struct lb_backend_ref *a = pa, *b = pb;
+
+	if (a->family != b->family)
+		return a->family - b->family;
+	if (a->proto != b->proto)
+		return a->proto - b->proto;
+	if (a->port != b->port)
+		return (__force u16)a->port < (__force u16)b->port ? -1 : 1;
+	return memcmp(&a->addr, &b->addr, sizeof(a->addr));
+}
+
+/**
+ * lb_backend_find() - the backends a reply's source names
+ * @cfg: the snapshot
+ * @family: AF_INET or AF_INET6
+ * @proto: IPPROTO_TCP or IPPROTO_UDP
+ * @addr: the reply's source address
+ * @port: its source port
+ * @n: receives how many services share this backend
+ *
+ * Context: rcu_read_lock.
+ * Return: the first of @n consecutive entries, or NULL.
+ */
+const struct lb_backend_ref *lb_backend_find(const struct lb_cfg *cfg,
+					     u8 family, u8 proto,
+					     const union lb_addr *addr,
+					     __be16 port, u32 *n)
+{
+	struct lb_backend_ref key = {
+		.addr = *addr, .port = port, .family = family, .proto = proto,
+	};
+	u32 lo = 0, hi = cfg->n_backends, end;
+
+	/* The first entry not below @key. */
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (lb_backend_cmp(&cfg->backends[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < cfg->n_backends &&
+	     !lb_backend_cmp(&cfg->backends[end], &key); end++)
+		;
+	*n = end - lo;
+	return *n ? &cfg->backends[lo] : NULL;
 }
 
 const struct lb_target *lb_cfg_target(const struct lb_cfg *cfg, u32 id)
@@ -294,6 +403,9 @@ static struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 		t->mark = tc->mark;
 		t->mask = tc->mask;
 		t->weight = tc->weight;
+		t->addr = tc->addr;
+		t->port = tc->port;
+		svc->nat = lb_tgt_conf_is_backend(tc);
 		t->svc = svc;
 		t->cnt = lb_counters_get(tc->cnt);
 		t->pcpu = t->cnt->pcpu;
@@ -330,6 +442,9 @@ static void lb_cfg_free(struct lb_cfg *cfg)
 	list_for_each_entry_safe(svc, tmp, &cfg->retired, retire)
 		lb_svc_free(svc);
 	kvfree(cfg->by_id);
+	kvfree(cfg->backends);
+	kvfree(cfg->vips);
+	kvfree(cfg->nat);
 	kvfree(cfg->svcs);
 	kfree(cfg);
 }
@@ -341,9 +456,9 @@ static void lb_cfg_free_work(struct work_struct *work)
 
 static struct lb_cfg *lb_cfg_build(struct lb_net *ln)
 {
+	u32 i, n_backends = 0, n_vips = 0, max_id = 0;
 	struct lb_svc_conf *sc;
 	struct lb_cfg *cfg;
-	u32 i, n = 0, max_id = 0;
 
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!cfg)
@@ -351,15 +466,25 @@ static struct lb_cfg *lb_cfg_build(struct lb_net *ln)
 	INIT_LIST_HEAD(&cfg->retired);
 	INIT_RCU_WORK(&cfg->free_work, lb_cfg_free_work);
 
-	list_for_each_entry(sc, &ln->services, node)
+	list_for_each_entry(sc, &ln->services, node) {
 		for (i = 0; i < sc->compiled->n_targets; i++)
 			max_id = max(max_id, sc->compiled->targets[i].id);
+		if (sc->compiled->nat)
+			n_backends += sc->compiled->n_targets;
+	}
 
 	cfg->svcs = kvcalloc(ln->n_services ?: 1, sizeof(*cfg->svcs),
 			     GFP_KERNEL_ACCOUNT);
+	cfg->nat = kvcalloc(ln->n_services ?: 1, sizeof(*cfg->nat),
+			    GFP_KERNEL_ACCOUNT);
+	cfg->vips = kvcalloc(ln->n_services ?: 1, sizeof(*cfg->vips),
+			     GFP_KERNEL_ACCOUNT);
+	cfg->backends = kvcalloc(n_backends ?: 1, sizeof(*cfg->backends),
+				 GFP_KERNEL_ACCOUNT);
 	cfg->by_id = kvcalloc(max_id + 1, sizeof(*cfg->by_id),
 			      GFP_KERNEL_ACCOUNT);
-	if (!cfg->svcs || !cfg->by_id) {
+	if (!cfg->svcs || !cfg->nat || !cfg->vips || !cfg->backends ||
+	    !cfg->by_id) {
 		lb_cfg_free(cfg);
 		return NULL;
 	}
@@ -368,12 +493,37 @@ static struct lb_cfg *lb_cfg_build(struct lb_net *ln)
 	list_for_each_entry(sc, &ln->services, node) {
 		const struct lb_svc *svc = sc->compiled;
 
-		cfg->svcs[n++] = svc;
 		for (i = 0; i < svc->n_targets; i++)
 			cfg->by_id[svc->targets[i].id] = &svc->targets[i];
+		if (!svc->nat) {
+			cfg->svcs[cfg->n_svc++] = svc;
+			continue;
+		}
+		cfg->nat[cfg->n_nat++] = svc;
+		cfg->vips[n_vips].family = svc->m.family;
+		cfg->vips[n_vips++].addr = svc->m.daddr;
+		for (i = 0; i < svc->n_targets; i++) {
+			struct lb_backend_ref *b = &cfg->backends[cfg->n_backends++];
+
+			b->addr = svc->targets[i].addr;
+			b->port = svc->targets[i].port;
+			b->family = svc->m.family;
+			b->proto = svc->m.proto;
+			b->t = &svc->targets[i];
+		}
 	}
-	cfg->n_svc = n;
-	sort(cfg->svcs, n, sizeof(*cfg->svcs), lb_match_specificity_cmp, NULL);
+	sort(cfg->svcs, cfg->n_svc, sizeof(*cfg->svcs),
+	     lb_match_specificity_cmp, NULL);
+	sort(cfg->nat, cfg->n_nat, sizeof(*cfg->nat),
+	     lb_match_specificity_cmp, NULL);
+	sort(cfg->backends, cfg->n_backends, sizeof(*cfg->backends),
+	     lb_backend_cmp, NULL);
+	/* One entry per VIP, however many ports it serves. */
+	sort(cfg->vips, n_vips, sizeof(*cfg->vips), lb_vip_cmp, NULL);
+	for (i = 0; i < n_vips; i++)
+		if (!cfg->n_vips ||
+		    lb_vip_cmp(&cfg->vips[cfg->n_vips - 1], &cfg->vips[i]))
+			cfg->vips[cfg->n_vips++] = cfg->vips[i];
 	return cfg;
 }
 
@@ -427,14 +577,38 @@ struct lb_svc_conf *lb_svc_conf_find(struct lb_net *ln,
 	return NULL;
 }
 
+/* A path by id or mark (-1: any), or a backend by id. */
 struct lb_tgt_conf *lb_tgt_conf_find(struct lb_svc_conf *sc, s64 id, s64 mark)
 {
 	struct lb_tgt_conf *tc;
 
 	list_for_each_entry(tc, &sc->targets, node)
-		if ((id < 0 || tc->id == id) && (mark < 0 || tc->mark == mark))
+		if ((id < 0 || tc->id == id) &&
+		    (mark < 0 || (tc->mark == mark &&
+				  !lb_tgt_conf_is_backend(tc))))
 			return tc;
 	return NULL;
+}
+
+struct lb_tgt_conf *lb_backend_conf_find(struct lb_svc_conf *sc,
+					 const union lb_addr *addr,
+					 __be16 port)
+{
+	struct lb_tgt_conf *tc;
+
+	list_for_each_entry(tc, &sc->targets, node)
+		if (tc->port == port &&
+		    !memcmp(&tc->addr, addr, sizeof(*addr)))
+			return tc;
+	return NULL;
+}
+
+static bool lb_svc_conf_is_nat(const struct lb_svc_conf *sc)
+{
+	return !list_empty(&sc->targets) &&
+	       lb_tgt_conf_is_backend(list_first_entry(&sc->targets,
+						       struct lb_tgt_conf,
+						       node));
 }
 
 static void lb_tgt_conf_free(struct lb_net *ln, struct lb_tgt_conf *tc)
@@ -462,7 +636,7 @@ static int lb_check_mode(u8 mode, u8 sched, u32 flowlet_us,
 		return -EINVAL;
 	}
 	if (sched > LB_SCHED_MAX) {
-		NL_SET_ERR_MSG(extack, "scheduler must be wrr or maglev");
+		NL_SET_ERR_MSG(extack, "scheduler must be wrr, maglev or wlc");
 		return -EINVAL;
 	}
 	if (flowlet_us < LB_FLOWLET_US_MIN || flowlet_us > LB_FLOWLET_US_MAX) {
@@ -472,14 +646,28 @@ static int lb_check_mode(u8 mode, u8 sched, u32 flowlet_us,
 	return 0;
 }
 
-int lb_svc_add(struct lb_net *ln, const struct lb_match *m, u8 mode,
-	       u8 sched, u32 flowlet_us, struct netlink_ext_ack *extack)
+/**
+ * lb_svc_add() - add a service
+ * @ln: namespace state, locked
+ * @m: what it matches
+ * @mode: enum lb_mode, or -1 for the default (which a first backend
+ *	turns into flow)
+ * @sched: enum lb_sched, or -1 for the default (maglev with backends)
+ * @flowlet_us: flowlet gap
+ * @extack: where a rejection is explained
+ *
+ * Return: 0 or a negative errno.
+ */
+int lb_svc_add(struct lb_net *ln, const struct lb_match *m, int mode,
+	       int sched, u32 flowlet_us, struct netlink_ext_ack *extack)
 {
 	struct lb_svc_conf *sc;
 	int err;
 
 	lockdep_assert_held(&ln->lock);
-	err = lb_check_mode(mode, sched, flowlet_us, extack);
+	err = lb_check_mode(mode < 0 ? lb_defaults.mode : mode,
+			    sched < 0 ? lb_defaults.sched : sched,
+			    flowlet_us, extack);
 	if (err)
 		return err;
 	if (lb_svc_conf_find(ln, m)) {
@@ -499,8 +687,10 @@ int lb_svc_add(struct lb_net *ln, const struct lb_match *m, u8 mode,
 		return -ENOMEM;
 	}
 	sc->m = *m;
-	sc->mode = mode;
-	sc->sched = sched;
+	sc->mode = mode < 0 ? lb_defaults.mode : mode;
+	sc->sched = sched < 0 ? lb_defaults.sched : sched;
+	sc->auto_mode = mode < 0;
+	sc->auto_sched = sched < 0;
 	sc->flowlet_us = flowlet_us;
 	INIT_LIST_HEAD(&sc->targets);
 
@@ -552,6 +742,7 @@ int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
 		  struct netlink_ext_ack *extack)
 {
 	u8 old_mode = sc->mode, old_sched = sc->sched;
+	u8 old_auto_mode = sc->auto_mode, old_auto_sched = sc->auto_sched;
 	u32 old_gap = sc->flowlet_us, *old_weights = NULL, i;
 	struct lb_tgt_conf *tc;
 	int err;
@@ -563,6 +754,11 @@ int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
 			    extack);
 	if (err)
 		return err;
+	if (mode >= 0 && mode != LB_MODE_FLOW && lb_svc_conf_is_nat(sc)) {
+		NL_SET_ERR_MSG(extack,
+			       "a service with backends keeps each flow on its backend: mode must be flow");
+		return -EINVAL;
+	}
 	if (weights) {
 		if (n_weights != sc->n_targets) {
 			NL_SET_ERR_MSG(extack,
@@ -584,10 +780,14 @@ int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
 			tc->weight = weights[i++];
 		}
 	}
-	if (mode >= 0)
+	if (mode >= 0) {
 		sc->mode = mode;
-	if (sched >= 0)
+		sc->auto_mode = 0;
+	}
+	if (sched >= 0) {
 		sc->sched = sched;
+		sc->auto_sched = 0;
+	}
 	if (flowlet_us >= 0)
 		sc->flowlet_us = flowlet_us;
 
@@ -595,6 +795,8 @@ int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
 	if (err) {
 		sc->mode = old_mode;
 		sc->sched = old_sched;
+		sc->auto_mode = old_auto_mode;
+		sc->auto_sched = old_auto_sched;
 		sc->flowlet_us = old_gap;
 		i = 0;
 		if (old_weights)
@@ -618,16 +820,67 @@ static u32 lb_tgt_id_alloc(struct lb_net *ln)
 	return id;
 }
 
+/* A new target with an id and counters, not yet in a service. */
+static struct lb_tgt_conf *lb_tgt_conf_new(struct lb_net *ln,
+					   struct lb_svc_conf *sc, u32 weight,
+					   struct netlink_ext_ack *extack)
+{
+	struct lb_tgt_conf *tc;
+
+	if (weight > LB_WEIGHT_MAX) {
+		NL_SET_ERR_MSG(extack, "weight above 65535");
+		return ERR_PTR(-ERANGE);
+	}
+	if (sc->n_targets >= LB_TARGETS_MAX) {
+		NL_SET_ERR_MSG(extack, "too many targets in this service");
+		return ERR_PTR(-ENOSPC);
+	}
+	tc = kzalloc(sizeof(*tc), GFP_KERNEL_ACCOUNT);
+	if (!tc)
+		return ERR_PTR(-ENOMEM);
+	tc->id = lb_tgt_id_alloc(ln);
+	if (!tc->id) {
+		kfree(tc);
+		NL_SET_ERR_MSG(extack, "no free target id");
+		return ERR_PTR(-ENOSPC);
+	}
+	tc->cnt = lb_counters_new();
+	if (!tc->cnt) {
+		ida_free(&ln->tgt_ids, tc->id);
+		kfree(tc);
+		return ERR_PTR(-ENOMEM);
+	}
+	tc->weight = weight;
+	return tc;
+}
+
+/* Publish @sc with @tc added, or free @tc and change nothing. */
+static int lb_tgt_insert(struct lb_net *ln, struct lb_svc_conf *sc,
+			 struct lb_tgt_conf *tc)
+{
+	int err;
+
+	list_add_tail(&tc->node, &sc->targets);
+	sc->n_targets++;
+	err = lb_commit(ln, sc, NULL);
+	if (err) {
+		list_del(&tc->node);
+		sc->n_targets--;
+		lb_tgt_conf_free(ln, tc);
+	}
+	return err;
+}
+
 int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
 	       u32 weight, struct netlink_ext_ack *extack)
 {
 	struct lb_tgt_conf *tc;
-	int err;
 
 	lockdep_assert_held(&ln->lock);
-	if (weight > LB_WEIGHT_MAX) {
-		NL_SET_ERR_MSG(extack, "weight above 65535");
-		return -ERANGE;
+	if (lb_svc_conf_is_nat(sc)) {
+		NL_SET_ERR_MSG(extack,
+			       "the service has backends: a service holds paths or backends, not both");
+		return -EINVAL;
 	}
 	if (mark & ~mask) {
 		NL_SET_ERR_MSG(extack, "mark has bits outside its mask");
@@ -637,36 +890,90 @@ int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
 		NL_SET_ERR_MSG(extack, "the service has a path with this mark");
 		return -EEXIST;
 	}
-	if (sc->n_targets >= LB_TARGETS_MAX) {
-		NL_SET_ERR_MSG(extack, "too many targets in this service");
-		return -ENOSPC;
-	}
-	tc = kzalloc(sizeof(*tc), GFP_KERNEL_ACCOUNT);
-	if (!tc)
-		return -ENOMEM;
-	tc->id = lb_tgt_id_alloc(ln);
-	if (!tc->id) {
-		kfree(tc);
-		NL_SET_ERR_MSG(extack, "no free path id");
-		return -ENOSPC;
-	}
-	tc->cnt = lb_counters_new();
-	if (!tc->cnt) {
-		ida_free(&ln->tgt_ids, tc->id);
-		kfree(tc);
-		return -ENOMEM;
-	}
+	tc = lb_tgt_conf_new(ln, sc, weight, extack);
+	if (IS_ERR(tc))
+		return PTR_ERR(tc);
 	tc->mark = mark;
 	tc->mask = mask;
-	tc->weight = weight;
+	return lb_tgt_insert(ln, sc, tc);
+}
 
-	list_add_tail(&tc->node, &sc->targets);
-	sc->n_targets++;
-	err = lb_commit(ln, sc, NULL);
+/* What a service must match to hold backends: one VIP:port, TCP or UDP. */
+static int lb_check_nat_match(const struct lb_match *m,
+			      struct netlink_ext_ack *extack)
+{
+	if (!m->family || m->dplen != (m->family == AF_INET ? 32 : 128)) {
+		NL_SET_ERR_MSG(extack,
+			       "a service with backends matches one address (a /32 or /128 VIP)");
+		return -EINVAL;
+	}
+	if ((m->proto != IPPROTO_TCP && m->proto != IPPROTO_UDP) ||
+	    !m->dport) {
+		NL_SET_ERR_MSG(extack,
+			       "a service with backends matches protocol tcp or udp and a port");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * lb_backend_add() - add a backend (real server) to a service
+ * @ln: namespace state, locked
+ * @sc: the service, whose family @addr is in
+ * @addr: the backend's address
+ * @port: its port, non-zero
+ * @weight: its weight
+ * @extack: where a rejection is explained
+ *
+ * The first backend makes the service a NAT service: in flow mode, and
+ * with Maglev unless a scheduler was chosen.
+ * Return: 0 or a negative errno.
+ */
+int lb_backend_add(struct lb_net *ln, struct lb_svc_conf *sc,
+		   const union lb_addr *addr, __be16 port, u32 weight,
+		   struct netlink_ext_ack *extack)
+{
+	u8 old_mode = sc->mode, old_sched = sc->sched;
+	struct lb_tgt_conf *tc;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	if (sc->n_targets && !lb_svc_conf_is_nat(sc)) {
+		NL_SET_ERR_MSG(extack,
+			       "the service has paths: a service holds paths or backends, not both");
+		return -EINVAL;
+	}
+	err = lb_check_nat_match(&sc->m, extack);
+	if (err)
+		return err;
+	if (!port) {
+		NL_SET_ERR_MSG(extack, "a backend needs a port");
+		return -EINVAL;
+	}
+	if (sc->mode != LB_MODE_FLOW && !sc->auto_mode) {
+		NL_SET_ERR_MSG(extack,
+			       "a service with backends keeps each flow on its backend: set mode flow first");
+		return -EINVAL;
+	}
+	if (lb_backend_conf_find(sc, addr, port)) {
+		NL_SET_ERR_MSG(extack, "the service has this backend");
+		return -EEXIST;
+	}
+	tc = lb_tgt_conf_new(ln, sc, weight, extack);
+	if (IS_ERR(tc))
+		return PTR_ERR(tc);
+	tc->addr = *addr;
+	tc->port = port;
+	if (!sc->n_targets) {
+		if (sc->auto_mode)
+			sc->mode = LB_MODE_FLOW;
+		if (sc->auto_sched)
+			sc->sched = LB_SCHED_MAGLEV;
+	}
+	err = lb_tgt_insert(ln, sc, tc);
 	if (err) {
-		list_del(&tc->node);
-		sc->n_targets--;
-		lb_tgt_conf_free(ln, tc);
+		sc->mode = old_mode;
+		sc->sched = old_sched;
 	}
 	return err;
 }
@@ -703,6 +1010,10 @@ int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
 		NL_SET_ERR_MSG(extack, "weight above 65535");
 		return -ERANGE;
 	}
+	if (mask >= 0 && lb_tgt_conf_is_backend(tc)) {
+		NL_SET_ERR_MSG(extack, "a backend has no mark mask");
+		return -EINVAL;
+	}
 	if (mask >= 0 && (tc->mark & ~(u32)mask)) {
 		NL_SET_ERR_MSG(extack, "mark has bits outside its mask");
 		return -EINVAL;
@@ -726,24 +1037,37 @@ int lb_net_init(struct lb_net *ln, u32 flow_max)
 	struct lb_cfg *cfg;
 	int err;
 
+	int cpu;
+
 	mutex_init(&ln->lock);
 	INIT_LIST_HEAD(&ln->services);
 	ida_init(&ln->tgt_ids);
 	ln->next_id = 1;
 
+	ln->ns_stats = alloc_percpu_gfp(struct lb_ns_stats, GFP_KERNEL_ACCOUNT);
+	if (!ln->ns_stats)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(ln->ns_stats, cpu)->syncp);
+
 	mutex_lock(&ln->lock);
 	cfg = lb_cfg_build(ln);
 	mutex_unlock(&ln->lock);
-	if (!cfg)
-		return -ENOMEM;
+	if (!cfg) {
+		err = -ENOMEM;
+		goto err_stats;
+	}
 	RCU_INIT_POINTER(ln->cfg, cfg);
 
 	err = lb_flow_table_init(&ln->flows, ln, flow_max);
 	if (err) {
 		lb_cfg_free(cfg);
-		return err;
+		goto err_stats;
 	}
 	return 0;
+err_stats:
+	free_percpu(ln->ns_stats);
+	return err;
 }
 
 /* Context: the namespace's hooks are unregistered and readers are done. */
@@ -760,4 +1084,5 @@ void lb_net_exit(struct lb_net *ln)
 	}
 	lb_cfg_free(cfg);
 	ida_destroy(&ln->tgt_ids);
+	free_percpu(ln->ns_stats);
 }

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: service balancing: which backend a VIP's packet goes to, and which
+ * VIP a backend's reply comes from.
+ *
+ * Forward: a packet to VIP:vport is a flow of the NAT service matching it;
+ * the flow table (keyed by the client's tuple, as sent) keeps its backend,
+ * and the destination becomes that backend's address and port.
+ * Replies: a packet from a backend's address and port gets the source of
+ * the VIP it serves.  No reply state is kept: with several lb routers
+ * behind ECMP the reply may cross another router than the request, and
+ * that router translates it the same way.  A backend serving several VIPs
+ * on one port is told apart by the flow table, then by Maglev.
+ * ICMP errors about either kind of packet are translated inside and out.
+ * Packets to a VIP that match none of its services go nowhere: the VIP
+ * does not expose backends, and does not answer pings.
+ */
+#include <linux/netfilter.h>
+#include <linux/inetdevice.h>
+#include <net/addrconf.h>
+#include <net/route.h>
+#include "lb.h"
+
+static bool lb_is_local(struct net *net, const struct lb_flow_key *k)
+{
+	if (!net)
+		return false;
+	if (k->family == AF_INET)
+		return inet_addr_type(net, k->daddr.ip) == RTN_LOCAL;
+	return ipv6_chk_addr(net, &k->daddr.in6, NULL, 0);
+}
+
+/*
+ * The target a reply from backend @b (with @n entries sharing its address
+ * and port) belongs to, given the client's tuple in @key with the VIP to
+ * be filled in.
+ */
+static const struct lb_backend_ref *
+lb_reply_owner(struct lb_net *ln, const struct lb_backend_ref *b, u32 n,
+	       struct lb_flow_key *key)
+{
+	u32 i;
+
+	if (n == 1)
+		goto first;
+	for (i = 0; i < n; i++) {
+		const struct lb_svc *svc = b[i].t->svc;
+		struct lb_flow *f;
+
+		key->daddr = svc->m.daddr;
+		key->dport = svc->m.dport;
+		f = lb_flow_lookup(&ln->flows, key);
+		if (f && READ_ONCE(f->tgt_id) == b[i].t->id)
+			return &b[i];
+	}
+	for (i = 0; i < n; i++) {
+		const struct lb_svc *svc = b[i].t->svc;
+
+		key->daddr = svc->m.daddr;
+		key->dport = svc->m.dport;
+		if (svc->maglev &&
+		    &svc->targets[svc->maglev[lb_maglev_hash(key) %
+					      LB_MAGLEV_SIZE]] == b[i].t)
+			return &b[i];
+	}
+first:
+	key->daddr = b->t->svc->m.daddr;
+	key->dport = b->t->svc->m.dport;
+	return b;
+}
+
+/*
+ * An ICMP error going to a VIP quotes a reply we sent from it: it goes on
+ * to the backend that reply came from.
+ */
+static unsigned int lb_vip_icmp_in(struct lb_net *ln,
+				   const struct lb_cfg *cfg,
+				   struct sk_buff *skb, struct lb_pkt *pkt,
+				   const struct net_device *in)
+{
+	const struct lb_target *t = NULL;
+	const struct lb_svc *svc;
+	struct lb_flow_key key;
+	struct lb_inner inner;
+	struct lb_flow *f;
+
+	if (lb_parse_inner(skb, pkt, &inner))
+		return NF_DROP;
+	/* The client's tuple: the quoted reply turned around. */
+	memset(&key, 0, sizeof(key));
+	key.family = inner.key.family;
+	key.proto = inner.key.proto;
+	key.saddr = inner.key.daddr;
+	key.daddr = inner.key.saddr;
+	key.sport = inner.key.dport;
+	key.dport = inner.key.sport;
+	svc = lb_nat_lookup(cfg, &key, in);
+	if (!svc)
+		return NF_DROP;
+	f = lb_flow_lookup(&ln->flows, &key);
+	if (f) {
+		t = lb_cfg_target(cfg, READ_ONCE(f->tgt_id));
+		if (t && t->svc != svc)
+			t = NULL;
+	}
+	if (!t && svc->maglev)
+		t = &svc->targets[svc->maglev[lb_maglev_hash(&key) %
+					      LB_MAGLEV_SIZE]];
+	if (!t || lb_nat_icmp(skb, pkt, &inner, false, &t->addr, t->port))
+		return NF_DROP;
+	return NF_ACCEPT;
+}
+
+/**
+ * lb_vip_in() - balance a packet to a VIP over the service's backends
+ * @ln: the namespace's state
+ * @skb: the packet, network header set
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @in: input device, or NULL
+ * @local_out: sent by this host: only its ICMP errors are translated
+ *
+ * Context: softirq or with BHs disabled, under rcu_read_lock.
+ * Return: NF_ACCEPT, or NF_DROP for what a VIP does not pass on.
+ */
+unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
+		       const struct net_device *in, bool local_out)
+{
+	const struct lb_cfg *cfg = rcu_dereference(ln->cfg);
+	const struct lb_target *t;
+	const struct lb_svc *svc;
+	struct lb_pkt pkt;
+	unsigned int verdict;
+
+	if (!cfg->n_vips || lb_parse(skb, family, &pkt) ||
+	    !lb_is_vip(cfg, pkt.key.family, &pkt.key.daddr))
+		return NF_ACCEPT;
+
+	if (pkt.icmp_err) {
+		verdict = lb_vip_icmp_in(ln, cfg, skb, &pkt, in);
+		goto out;
+	}
+	if (local_out)
+		return NF_ACCEPT;
+	svc = lb_nat_lookup(cfg, &pkt.key, in);
+	if (!svc) {
+		/* The router's own address stays the router's. */
+		if (lb_is_local(ln->net, &pkt.key))
+			return NF_ACCEPT;
+		lb_count_drop(ln, true);
+		return NF_DROP;
+	}
+	/* Without reassembly (conntrack) before lb, no ports to rewrite. */
+	if (pkt.is_frag)
+		goto drop;
+	pkt.lane = lb_lane(&pkt.key, in);
+	t = lb_pick(ln, cfg, svc, &pkt);
+	if (!t || lb_nat_rewrite(skb, &pkt, true, &t->addr, t->port))
+		goto drop;
+	lb_count(svc, t, pkt.len);
+	return NF_ACCEPT;
+drop:
+	lb_count_drop(ln, false);
+	return NF_DROP;
+out:
+	if (verdict == NF_DROP)
+		lb_count_drop(ln, true);
+	return verdict;
+}
+
+/* An ICMP error about a packet we sent to a backend goes to the client. */
+static unsigned int lb_vip_icmp_reply(struct lb_net *ln,
+				      const struct lb_cfg *cfg,
+				      struct sk_buff *skb, struct lb_pkt *pkt)
+{
+	const struct lb_backend_ref *b;
+	struct lb_inner inner;
+	struct lb_flow_key key;
+	u32 n;
+
+	if (lb_parse_inner(skb, pkt, &inner))
+		return NF_ACCEPT;
+	b = lb_backend_find(cfg, inner.key.family, inner.key.proto,
+			    &inner.key.daddr, inner.key.dport, &n);
+	if (!b)
+		return NF_ACCEPT;
+	key = inner.key;
+	b = lb_reply_owner(ln, b, n, &key);
+	if (lb_nat_icmp(skb, pkt, &inner, true, &key.daddr, key.dport)) {
+		lb_count_drop(ln, false);
+		return NF_DROP;
+	}
+	return NF_ACCEPT;
+}
+
+/**
+ * lb_vip_reply() - give a backend's reply its VIP's address and port
+ * @ln: the namespace's state
+ * @cfg: its snapshot
+ * @skb: the packet
+ * @pkt: its parse; updated to the translated tuple
+ * @local_out: sent by this host: only its ICMP errors are translated
+ *
+ * Context: softirq or with BHs disabled, under rcu_read_lock.
+ * Return: NF_ACCEPT, or NF_DROP for a reply that cannot be translated.
+ */
+unsigned int lb_vip_reply(struct lb_net *ln, const struct lb_cfg *cfg,
+			  struct sk_buff *skb, struct lb_pkt *pkt,
+			  bool local_out)
+{
+	const struct lb_backend_ref *b;
+	struct lb_flow_key key;
+	u32 n;
+
+	if (pkt->is_frag)
+		return NF_ACCEPT;
+	if (pkt->icmp_err)
+		return lb_vip_icmp_reply(ln, cfg, skb, pkt);
+	if (local_out)
+		return NF_ACCEPT;
+	b = lb_backend_find(cfg, pkt->key.family, pkt->key.proto,
+			    &pkt->key.saddr, pkt->key.sport, &n);
+	if (!b)
+		return NF_ACCEPT;
+	/* The client's tuple as it sent it: the reply turned around. */
+	memset(&key, 0, sizeof(key));
+	key.family = pkt->key.family;
+	key.proto = pkt->key.proto;
+	key.saddr = pkt->key.daddr;
+	key.sport = pkt->key.dport;
+	b = lb_reply_owner(ln, b, n, &key);
+	if (lb_nat_rewrite(skb, pkt, false, &key.daddr, key.dport)) {
+		lb_count_drop(ln, false);
+		return NF_DROP;
+	}
+	pkt->key.saddr = key.daddr;
+	pkt->key.sport = key.dport;
+	lb_count_reply(b->t->svc, b->t, pkt->len);
+	return NF_ACCEPT;
+}

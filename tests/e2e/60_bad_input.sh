@@ -3,7 +3,9 @@
 # Bad lbctl input gets a clear one-line error and a non-zero exit, and the
 # configuration stays as it was: unknown mode, weight out of range, wrong
 # count of weights, bad prefixes, duplicate path or service, missing
-# objects.
+# objects.  Backends: exit 2 for what lbctl refuses itself (nothing sent),
+# exit 1 for what the kernel refuses (a backend on a path service, a path
+# on a NAT service, duplicates, missing ones).
 . "$(dirname "$0")/lib.sh"
 
 topo_up --router-ns ""
@@ -35,10 +37,17 @@ cases=(
 	"set-mode flowlet timeout 0|timeout|range|flowlet"
 	"frobnicate|unknown|command|usage"
 )
-for c in "${cases[@]}"; do
-	args=${c%%|*} re=${c#*|}
+# refused RC "ARGS|REGEX": lbctl ARGS fails with exit status RC (any
+# non-zero if RC is "") and one line matching REGEX (case-insensitive),
+# and the configuration stays $before.
+refused() {
+	local want=$1 args=${2%%|*} re=${2#*|} n now
+	local -
+	set -f	# [V6ADDR]:PORT is no glob
 	# shellcheck disable=SC2086
 	expect_fail "$LBCTL" $args
+	[ -z "$want" ] || [ "$RC" = "$want" ] ||
+		fail "'lbctl $args' exited $RC, not $want: $OUT"
 	n=$(wc -l <<<"$OUT")
 	[ "$n" = 1 ] || fail "'lbctl $args' printed $n lines, not one: $OUT"
 	shopt -s nocasematch
@@ -47,6 +56,9 @@ for c in "${cases[@]}"; do
 	now=$(lbctl -j show)
 	[ "$now" = "$before" ] || fail "'lbctl $args' changed the configuration: $now"
 	printf '#   lbctl %-28s exit %d: %s\n' "$args" "$RC" "$OUT"
+}
+for c in "${cases[@]}"; do
+	refused "" "$c"
 done
 log "${#cases[@]} bad inputs refused, configuration unchanged"
 
@@ -59,3 +71,59 @@ printf '%s\n' "$out"
 now=$(lbctl -j show)
 [ "$now" = "$before" ] || fail "malformed netlink requests changed the configuration: $now"
 log "$(grep -c refused <<<"$out") malformed netlink requests refused with a message, configuration unchanged"
+
+# Backends.  What lbctl itself refuses: exit 2, before anything is sent.
+usage=(
+	"backend add|VIP:PORT"
+	"backend add 10.10.3.10:80 proto tcp|ADDR:PORT"
+	"backend add 10.10.3.10 proto tcp 10.10.3.2:80|port"
+	"backend add 10.10.3.0/24:80 proto tcp 10.10.3.2:80|one address"
+	"backend add any 10.10.3.2:80|one address"
+	"backend add 10.10.3.10:80 proto sctp 10.10.3.2:80|tcp or udp"
+	"backend add 10.10.3.10:80 proto tcp 10.10.3.2|port"
+	"backend add 10.10.3.10:80 proto tcp 10.10.3.2:0|port"
+	"backend add 10.10.3.10:80 proto tcp 10.10.3.0/24:80|address and port"
+	"backend add 10.10.3.10:80 proto tcp [fd00:10:3::2]:80|family"
+	"backend add [fd00:10:3::10]:80 proto tcp 10.10.3.2:80|family"
+	"backend add 10.10.3.10:80 proto tcp 10.10.3.2:80 weight 70000|weight|65535"
+	"backend add 10.10.3.10:80 proto tcp id 3|id"
+	"backend add 10.10.3.10:80 proto tcp 10.10.3.2:80 10.10.3.3:80|unexpected"
+	"backend set 10.10.3.10:80 proto tcp 10.10.3.2:80|weight"
+	"backend del 10.10.3.10:80 proto tcp|ADDR:PORT"
+	"backend del 10.10.3.10:80 proto tcp 10.10.3.2:80 id 1|not both"
+	"backend frob|unknown"
+	"vip add 10.10.3.10:80 proto tcp sched lc|sched|wlc"
+	"set-sched lc|sched|wlc"
+)
+for c in "${usage[@]}"; do
+	refused 2 "$c"
+done
+log "${#usage[@]} bad backend command lines refused by lbctl (exit 2)"
+
+# What the kernel refuses (exit 1, its extack message), on a NAT service
+# with a backend (named without proto: lbctl finds it), a path service of
+# the same shape, and a VIP:PORT with a TCP and a UDP service.
+assert_ok lbctl vip add 10.10.3.10:80 proto tcp
+assert_ok lbctl backend add 10.10.3.10:80 10.10.3.2:8080
+assert_ok lbctl vip add 10.10.3.11:80 proto tcp
+assert_ok lbctl path add 5 vip 10.10.3.11:80 proto tcp
+assert_ok lbctl vip add 10.10.3.12:53 proto udp
+assert_ok lbctl vip add 10.10.3.12:53 proto tcp
+kind=$(lbctl -j backend show 10.10.3.10:80 |
+	jq -r '.services[0].targets[0] | "\(.kind) \(.addr):\(.port) \(.weight)"')
+assert_eq "$kind" "backend 10.10.3.2:8080 1" "the backend as backend show -j reads it"
+before=$(lbctl -j show)
+kernel=(
+	"backend add 10.10.3.11:80 proto tcp 10.10.3.2:8080|path|backend|both|mix"
+	"path add 7 vip 10.10.3.10:80 proto tcp|path|backend|both|mix"
+	"backend add 10.10.3.10:80 10.10.3.2:8080|exist|already|duplicate"
+	"backend del 10.10.3.10:80 10.10.3.3:8080|no such|not found|exist"
+	"backend set 10.10.3.10:80 proto tcp 10.10.3.3:8080 weight 2|no such|not found|exist"
+	"backend add 10.10.3.99:80 proto tcp 10.10.3.2:8080|no such|not found|exist|no service"
+	"backend add 10.10.3.99:80 10.10.3.2:8080|no such service"
+	"backend add 10.10.3.12:53 10.10.3.2:53|tcp and a udp"
+)
+for c in "${kernel[@]}"; do
+	refused 1 "$c"
+done
+log "${#kernel[@]} backend changes refused (exit 1), configuration unchanged"

@@ -7,6 +7,8 @@
 #   make check            everything: builds, lint, KUnit, e2e in VMs
 #   make demo             the seed experiment: table, CSV/JSON, PNG (scripts/demo)
 #   make demo DEMO_ARGS=--quick      (any scripts/demo option)
+#   make demo SCENARIO=service       seed 002: lb as an L4 load balancer
+#                                    (scripts/demo-service; DEMO_ARGS too)
 #   make kunit | e2e | deps | clean
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -59,8 +61,10 @@ e2e: modules-all lbctl
 deps:
 	scripts/deps
 
+SCENARIO ?= paths
 demo: deps
-	scripts/demo $(DEMO_ARGS)
+	$(if $(filter-out paths service,$(SCENARIO)),$(error SCENARIO is paths (seed 000, the default) or service (seed 002)))
+	scripts/demo $(if $(filter service,$(SCENARIO)),--service) $(DEMO_ARGS)
 
 check: deps
 	$(MAKE) modules-all

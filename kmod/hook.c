@@ -10,13 +10,16 @@
  * Service balancing rewrites in two places, so that conntrack, when
  * loaded, sees one consistent connection (client <-> backend) and
  * iptables NAT rules keep working on it:
- *  - packets to a VIP just before conntrack (NF_IP_PRI_CONNTRACK - 1, after
- *    reassembly): conntrack tracks client -> backend from the first packet;
- *  - replies from a backend after conntrack (the mark hook): conntrack
- *    matches them as backend -> client, the reply of that connection,
- *    before their source becomes the VIP.
- * ICMP errors the router itself sends about translated packets (PMTU:
- * "fragmentation needed", "packet too big") are translated at LOCAL_OUT.
+ *  - packets to a VIP at PRE_ROUTING just before conntrack
+ *    (NF_IP_PRI_CONNTRACK - 1, after reassembly), so conntrack tracks
+ *    client -> backend from the first packet and routing sees the backend;
+ *  - replies from a backend at FORWARD, after the filter table: conntrack
+ *    has matched them as backend -> client, the reply of that connection,
+ *    and the forwarding code has checked TTL and MTU, so an ICMP error the
+ *    router sends about a reply ("fragmentation needed") goes to the
+ *    backend and quotes what the backend sent.
+ * ICMP errors the router sends about packets it forwarded to a backend go
+ * to the client: LOCAL_OUT translates their quote back to the VIP.
  *
  * Packets lb does not balance (no service, not addressed to this host's
  * link layer, malformed) go on untouched.  Traffic to the router itself
@@ -31,14 +34,14 @@
 #include "lb.h"
 
 /**
- * lb_process() - balance one packet over paths; translate backend replies
+ * lb_process() - balance one packet over paths
  * @ln: the namespace's state
  * @skb: the packet, network header set
  * @family: NFPROTO_IPV4 or NFPROTO_IPV6
  * @in: input device, or NULL
  *
  * Context: softirq or with BHs disabled, under rcu_read_lock.
- * Return: NF_ACCEPT; NF_DROP only for a reply that could not be translated.
+ * Return: NF_ACCEPT, always: path balancing steers, it never drops.
  */
 unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
 			const struct net_device *in)
@@ -48,14 +51,10 @@ unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
 	const struct lb_svc *svc;
 	struct lb_pkt pkt;
 
-	if ((!cfg->n_svc && !cfg->n_backends) ||
-	    skb->pkt_type != PACKET_HOST)
+	if (!cfg->n_svc || skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
 	if (lb_parse(skb, family, &pkt))
 		return NF_ACCEPT;
-	if (cfg->n_backends &&
-	    lb_vip_reply(ln, cfg, skb, &pkt, false) == NF_DROP)
-		return NF_DROP;
 	svc = lb_svc_lookup(cfg, &pkt.key, in);
 	if (!svc)
 		return NF_ACCEPT;
@@ -83,64 +82,40 @@ static void lb_daddr(const struct sk_buff *skb, u8 pf, union lb_addr *a)
 		a->in6 = ipv6_hdr(skb)->daddr;
 }
 
-/* A translated destination needs its own route. */
-static unsigned int lb_reroute(struct sk_buff *skb,
-			       const struct nf_hook_state *state,
-			       const union lb_addr *before)
-{
-	union lb_addr after;
-	int err;
-
-	lb_daddr(skb, state->pf, &after);
-	if (!memcmp(before, &after, state->pf == NFPROTO_IPV4 ? 4 : 16))
-		return NF_ACCEPT;
-	if (state->hook == NF_INET_PRE_ROUTING) {
-		skb_dst_drop(skb);
-		return NF_ACCEPT;
-	}
-	if (state->pf == NFPROTO_IPV4)
-		err = ip_route_me_harder(state->net, state->sk, skb, RTN_UNSPEC);
-	else
-		err = ip6_route_me_harder(state->net, state->sk, skb);
-	return err ? NF_DROP_ERR(err) : NF_ACCEPT;
-}
-
 static unsigned int lb_vip_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	struct lb_net *ln = lb_net(state->net);
-	bool local = state->hook == NF_INET_LOCAL_OUT;
-	union lb_addr before;
+	union lb_addr before, after;
 	unsigned int verdict;
 
-	if (!rcu_access_pointer(ln->cfg) ||
-	    !rcu_dereference(ln->cfg)->n_vips)
-		return NF_ACCEPT;
-	if (!local && skb->pkt_type != PACKET_HOST)
+	if (!rcu_dereference(ln->cfg)->n_vips ||
+	    skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
 	lb_daddr(skb, state->pf, &before);
-	verdict = lb_vip_in(ln, skb, state->pf, state->in, local);
+	verdict = lb_vip_in(ln, skb, state->pf, state->in);
 	if (verdict != NF_ACCEPT)
 		return verdict;
-	return lb_reroute(skb, state, &before);
+	/* A route looked up already (by a tunnel, a bridge) is the VIP's. */
+	lb_daddr(skb, state->pf, &after);
+	if (memcmp(&before, &after, sizeof(before)))
+		skb_dst_drop(skb);
+	return NF_ACCEPT;
 }
 
-/* Locally sent ICMP errors quoting a packet sent to a backend. */
-static unsigned int lb_local_reply_hook(void *priv, struct sk_buff *skb,
-					const struct nf_hook_state *state)
+/* Forwarded replies, and ICMP errors this host sends about our packets. */
+static unsigned int lb_reply_hook(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
 {
 	struct lb_net *ln = lb_net(state->net);
-	const struct lb_cfg *cfg = rcu_dereference(ln->cfg);
-	struct lb_pkt pkt;
 
-	if (!cfg->n_backends || lb_parse(skb, state->pf, &pkt) ||
-	    !pkt.icmp_err)
-		return NF_ACCEPT;
-	return lb_vip_reply(ln, cfg, skb, &pkt, true);
+	return lb_vip_out(ln, skb, state->pf,
+			  state->hook == NF_INET_LOCAL_OUT);
 }
 
 #define LB_PRI_VIP	(NF_IP_PRI_CONNTRACK - 1)
 #define LB_PRI_MARK	(NF_IP_PRI_MANGLE + 1)
+#define LB_PRI_REPLY	(NF_IP_PRI_FILTER + 1)
 
 static const struct nf_hook_ops lb_hook_ops[] = {
 	{
@@ -156,16 +131,16 @@ static const struct nf_hook_ops lb_hook_ops[] = {
 		.priority = LB_PRI_MARK,
 	},
 	{
-		.hook = lb_vip_hook,
+		.hook = lb_reply_hook,
 		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = LB_PRI_VIP,
+		.hooknum = NF_INET_FORWARD,
+		.priority = LB_PRI_REPLY,
 	},
 	{
-		.hook = lb_local_reply_hook,
+		.hook = lb_reply_hook,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = LB_PRI_VIP,
+		.priority = LB_PRI_REPLY,
 	},
 	{
 		.hook = lb_vip_hook,
@@ -180,16 +155,16 @@ static const struct nf_hook_ops lb_hook_ops[] = {
 		.priority = NF_IP6_PRI_MANGLE + 1,
 	},
 	{
-		.hook = lb_vip_hook,
+		.hook = lb_reply_hook,
 		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP6_PRI_CONNTRACK - 1,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP6_PRI_FILTER + 1,
 	},
 	{
-		.hook = lb_local_reply_hook,
+		.hook = lb_reply_hook,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP6_PRI_CONNTRACK - 1,
+		.priority = NF_IP6_PRI_FILTER + 1,
 	},
 };
 

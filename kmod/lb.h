@@ -377,10 +377,9 @@ int lb_nat_icmp(struct sk_buff *skb, const struct lb_pkt *pkt,
 
 /* vip.c */
 unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
-		       const struct net_device *in, bool local_out);
-unsigned int lb_vip_reply(struct lb_net *ln, const struct lb_cfg *cfg,
-			  struct sk_buff *skb, struct lb_pkt *pkt,
-			  bool local_out);
+		       const struct net_device *in);
+unsigned int lb_vip_out(struct lb_net *ln, struct sk_buff *skb, u8 family,
+			bool local_out);
 
 /* hook.c */
 unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,

@@ -117,13 +117,12 @@ static unsigned int lb_vip_icmp_in(struct lb_net *ln,
  * @skb: the packet, network header set
  * @family: NFPROTO_IPV4 or NFPROTO_IPV6
  * @in: input device, or NULL
- * @local_out: sent by this host: only its ICMP errors are translated
  *
  * Context: softirq or with BHs disabled, under rcu_read_lock.
  * Return: NF_ACCEPT, or NF_DROP for what a VIP does not pass on.
  */
 unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
-		       const struct net_device *in, bool local_out)
+		       const struct net_device *in)
 {
 	const struct lb_cfg *cfg = rcu_dereference(ln->cfg);
 	const struct lb_target *t;
@@ -139,8 +138,6 @@ unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
 		verdict = lb_vip_icmp_in(ln, cfg, skb, &pkt, in);
 		goto out;
 	}
-	if (local_out)
-		return NF_ACCEPT;
 	svc = lb_nat_lookup(cfg, &pkt.key, in);
 	if (!svc) {
 		/* The router's own address stays the router's. */
@@ -193,47 +190,45 @@ static unsigned int lb_vip_icmp_reply(struct lb_net *ln,
 }
 
 /**
- * lb_vip_reply() - give a backend's reply its VIP's address and port
+ * lb_vip_out() - give a backend's reply its VIP's address and port
  * @ln: the namespace's state
- * @cfg: its snapshot
- * @skb: the packet
- * @pkt: its parse; updated to the translated tuple
+ * @skb: the packet, routed
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
  * @local_out: sent by this host: only its ICMP errors are translated
  *
  * Context: softirq or with BHs disabled, under rcu_read_lock.
  * Return: NF_ACCEPT, or NF_DROP for a reply that cannot be translated.
  */
-unsigned int lb_vip_reply(struct lb_net *ln, const struct lb_cfg *cfg,
-			  struct sk_buff *skb, struct lb_pkt *pkt,
-			  bool local_out)
+unsigned int lb_vip_out(struct lb_net *ln, struct sk_buff *skb, u8 family,
+			bool local_out)
 {
+	const struct lb_cfg *cfg = rcu_dereference(ln->cfg);
 	const struct lb_backend_ref *b;
 	struct lb_flow_key key;
+	struct lb_pkt pkt;
 	u32 n;
 
-	if (pkt->is_frag)
+	if (!cfg->n_backends || lb_parse(skb, family, &pkt) || pkt.is_frag)
 		return NF_ACCEPT;
-	if (pkt->icmp_err)
-		return lb_vip_icmp_reply(ln, cfg, skb, pkt);
+	if (pkt.icmp_err)
+		return lb_vip_icmp_reply(ln, cfg, skb, &pkt);
 	if (local_out)
 		return NF_ACCEPT;
-	b = lb_backend_find(cfg, pkt->key.family, pkt->key.proto,
-			    &pkt->key.saddr, pkt->key.sport, &n);
+	b = lb_backend_find(cfg, pkt.key.family, pkt.key.proto,
+			    &pkt.key.saddr, pkt.key.sport, &n);
 	if (!b)
 		return NF_ACCEPT;
 	/* The client's tuple as it sent it: the reply turned around. */
 	memset(&key, 0, sizeof(key));
-	key.family = pkt->key.family;
-	key.proto = pkt->key.proto;
-	key.saddr = pkt->key.daddr;
-	key.sport = pkt->key.dport;
+	key.family = pkt.key.family;
+	key.proto = pkt.key.proto;
+	key.saddr = pkt.key.daddr;
+	key.sport = pkt.key.dport;
 	b = lb_reply_owner(ln, b, n, &key);
-	if (lb_nat_rewrite(skb, pkt, false, &key.daddr, key.dport)) {
+	if (lb_nat_rewrite(skb, &pkt, false, &key.daddr, key.dport)) {
 		lb_count_drop(ln, false);
 		return NF_DROP;
 	}
-	pkt->key.saddr = key.daddr;
-	pkt->key.sport = key.dport;
-	lb_count_reply(b->t->svc, b->t, pkt->len);
+	lb_count_reply(b->t->svc, b->t, pkt.len);
 	return NF_ACCEPT;
 }

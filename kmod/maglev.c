@@ -42,16 +42,43 @@ u32 lb_frag_hash(const struct lb_pkt *pkt)
 	return lb_maglev_hash(&k);
 }
 
+/* What names a target on every router: no index, no order, no padding. */
+struct lb_target_name {
+	union lb_addr addr;
+	u32 mark;
+	__be16 port;
+	u16 zero;
+};
+
+static void lb_target_name(const struct lb_target *t,
+			   struct lb_target_name *name)
+{
+	memset(name, 0, sizeof(*name));
+	name->addr = t->addr;
+	name->mark = t->mark;
+	name->port = t->port;
+}
+
+static int lb_target_cmp(const struct lb_target *a, const struct lb_target *b)
+{
+	struct lb_target_name x, y;
+
+	lb_target_name(a, &x);
+	lb_target_name(b, &y);
+	return memcmp(&x, &y, sizeof(x));
+}
+
 /**
  * lb_maglev_build() - fill a lookup table of LB_MAGLEV_SIZE slots
  * @table: LB_MAGLEV_SIZE target indices
  * @targets: the service's targets; those of weight 0 get no slot
  * @n: number of targets (<= LB_TARGETS_MAX)
  *
- * Each target's permutation comes from its mark alone, and targets take
- * their turns in the order of their marks, not the order they were added:
- * routers configured alike in any order build the same table, and adding
- * or removing one target leaves the others mostly where they were.
+ * Each target's permutation comes from what names it (a path's mark, a
+ * backend's address and port) and targets take their turns in that
+ * order, not the order they were added: routers configured alike in any
+ * order build the same table, and adding or removing one target leaves
+ * the others mostly where they were.
  *
  * Return: 0, -ENOENT if no target has a weight, -ENOMEM.
  */
@@ -82,16 +109,19 @@ int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n)
 	if (!offset || !skip || !next || !turns || !order || !used)
 		goto out;
 
-	for (i = 0; i < n; i++) {	/* insertion sort by mark, n is small */
-		for (j = i; j && targets[order[j - 1]].mark > targets[i].mark;
-		     j--)
+	for (i = 0; i < n; i++) {	/* insertion sort by name, n is small */
+		for (j = i; j && lb_target_cmp(&targets[order[j - 1]],
+					       &targets[i]) > 0; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
 
 	for (i = 0; i < n; i++) {
-		u64 h = siphash_1u32(targets[i].mark, &lb_perm_key);
+		struct lb_target_name name;
+		u64 h;
 
+		lb_target_name(&targets[i], &name);
+		h = siphash(&name, sizeof(name), &lb_perm_key);
 		offset[i] = (u32)h % LB_MAGLEV_SIZE;
 		skip[i] = (u32)(h >> 32) % (LB_MAGLEV_SIZE - 1) + 1;
 		if (targets[i].weight)

@@ -48,12 +48,24 @@ static void lb_addr_csum(__sum16 *sum, struct sk_buff *skb, u8 family,
 }
 
 /*
- * In an IPv4 header the header checksum balances an address change, so
- * skb->csum (CHECKSUM_COMPLETE) still holds.  IPv6 has none: the sum over
- * the packet changes by the address difference.
+ * skb->csum (CHECKSUM_COMPLETE) sums the packet from the network header.
+ * Most changes leave it right: an IPv4 address change is balanced by the
+ * header checksum, an IPv6 one by the TCP/UDP checksum over the pseudo
+ * header (which is why inet_proto_csum_replace16() leaves skb->csum be),
+ * a port change by the TCP/UDP checksum.  A UDP packet without a checksum
+ * has nothing to balance its port (or IPv6 address) change: the sum moves.
  */
+static void lb_rcsum_replace(struct sk_buff *skb, const void *from,
+			     const void *to, int len)
+{
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->csum = csum_add(csum_sub(skb->csum,
+					      csum_partial(from, len, 0)),
+				     csum_partial(to, len, 0));
+}
+
 static void lb_set_addr(struct sk_buff *skb, unsigned int nhoff, u8 family,
-			bool dst, const union lb_addr *to, bool fix_csum)
+			bool dst, const union lb_addr *to)
 {
 	u8 *nh = skb_network_header(skb) + nhoff;
 
@@ -65,19 +77,8 @@ static void lb_set_addr(struct sk_buff *skb, unsigned int nhoff, u8 family,
 		*a = to->ip;
 	} else {
 		struct ipv6hdr *ip6h = (struct ipv6hdr *)nh;
-		struct in6_addr *a = dst ? &ip6h->daddr : &ip6h->saddr;
 
-		if (fix_csum && skb->ip_summed == CHECKSUM_COMPLETE) {
-			__be32 diff[8];
-			int i;
-
-			for (i = 0; i < 4; i++) {
-				diff[i] = ~a->s6_addr32[i];
-				diff[i + 4] = to->all[i];
-			}
-			skb->csum = csum_partial(diff, sizeof(diff), skb->csum);
-		}
-		*a = to->in6;
+		*(dst ? &ip6h->daddr : &ip6h->saddr) = to->in6;
 	}
 }
 
@@ -118,9 +119,13 @@ int lb_nat_rewrite(struct sk_buff *skb, const struct lb_pkt *pkt, bool dst,
 		inet_proto_csum_replace2(sum, skb, ports[dst], port, false);
 		if (k->proto == IPPROTO_UDP && !*sum)
 			*sum = CSUM_MANGLED_0;
+	} else {
+		lb_rcsum_replace(skb, &ports[dst], &port, sizeof(port));
+		if (k->family == AF_INET6)
+			lb_rcsum_replace(skb, old, addr, sizeof(addr->in6));
 	}
 	ports[dst] = port;
-	lb_set_addr(skb, 0, k->family, dst, addr, true);
+	lb_set_addr(skb, 0, k->family, dst, addr);
 	/* The receive hash was of the old tuple. */
 	skb_clear_hash(skb);
 	return 0;
@@ -206,9 +211,9 @@ int lb_nat_icmp(struct sk_buff *skb, const struct lb_pkt *pkt,
 			*sum = CSUM_MANGLED_0;
 	}
 	ports[inner_dst] = port;
-	lb_set_addr(skb, in->off, family, inner_dst, addr, false);
+	lb_set_addr(skb, in->off, family, inner_dst, addr);
 	if (outer_too)
-		lb_set_addr(skb, 0, family, !inner_dst, addr, false);
+		lb_set_addr(skb, 0, family, !inner_dst, addr);
 	lb_icmp_csum(skb, pkt);
 	skb_clear_hash(skb);
 	return 0;

@@ -129,12 +129,234 @@ static void lb_maglev_no_weight(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lb_maglev_build(table, t, 2), -ENOENT);
 }
 
+/*
+ * Targets named by @ids: paths with mark ids[i], or backends (mark 0, as
+ * every backend has) at 10.1.0.ids[i], port 8000 + ids[i].  Weight 1
+ * unless @weights.
+ */
+static void make(struct lb_target *t, bool backends, const u32 *ids,
+		 const u32 *weights, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		memset(&t[i], 0, sizeof(t[i]));
+		t[i].weight = weights ? weights[i] : 1;
+		if (backends) {
+			t[i].addr.ip = htonl(0x0a010000 + ids[i]);
+			t[i].port = htons(8000 + ids[i]);
+		} else {
+			t[i].mark = ids[i];
+		}
+	}
+}
+
+/* The same path or backend, wherever it sits in its array. */
+static bool same_target(const struct lb_target *a, const struct lb_target *b)
+{
+	return a->mark == b->mark && a->port == b->port &&
+	       !memcmp(&a->addr, &b->addr, sizeof(a->addr));
+}
+
+static const char *kind(bool backends)
+{
+	return backends ? "backends" : "paths";
+}
+
+/* Equal weights over 3, 5 and 7 targets: each within 1% of 1/N. */
+static void check_balance(struct kunit *test, bool backends)
+{
+	static const u32 ids[] = { 1, 2, 3, 4, 5, 6, 7 };
+	static const unsigned int ns[] = { 3, 5, 7 };
+	u8 *table = table_buf(test);
+	struct lb_target t[7];
+	unsigned int k, i;
+
+	for (k = 0; k < ARRAY_SIZE(ns); k++) {
+		u32 count[7] = {}, share = LB_MAGLEV_SIZE / ns[k];
+
+		make(t, backends, ids, NULL, ns[k]);
+		KUNIT_ASSERT_EQ(test, lb_maglev_build(table, t, ns[k]), 0);
+		counts(table, count);
+		for (i = 0; i < ns[k]; i++)
+			KUNIT_EXPECT_LE_MSG(test,
+					    abs((int)count[i] - (int)share),
+					    (int)share / 100,
+					    "%s: %u of %u has %u slots",
+					    kind(backends), i, ns[k],
+					    count[i]);
+	}
+}
+
+static void lb_maglev_balance_n(struct kunit *test)
+{
+	check_balance(test, false);
+	check_balance(test, true);
+}
+
+/* Weights 1:1:2: a quarter, a quarter and a half, each within 1%. */
+static void lb_maglev_weights_112(struct kunit *test)
+{
+	static const u32 ids[] = { 4, 9, 2 };
+	static const u32 w[] = { 1, 1, 2 };
+	const u32 want[] = { LB_MAGLEV_SIZE / 4, LB_MAGLEV_SIZE / 4,
+			     LB_MAGLEV_SIZE / 2 };
+	u8 *table = table_buf(test);
+	struct lb_target t[3];
+	unsigned int b, i;
+
+	for (b = 0; b < 2; b++) {
+		u32 count[3] = {};
+
+		make(t, b, ids, w, 3);
+		KUNIT_ASSERT_EQ(test, lb_maglev_build(table, t, 3), 0);
+		counts(table, count);
+		for (i = 0; i < 3; i++)
+			KUNIT_EXPECT_LE_MSG(test,
+					    abs((int)count[i] - (int)want[i]),
+					    (int)want[i] / 100,
+					    "%s: target %u has %u slots",
+					    kind(b), i, count[i]);
+	}
+}
+
+/*
+ * One of N targets removed (@add false) or one added: the slots that
+ * change owner are about those of the one that went or came (1/N,
+ * 1/(N + 1)), and few move between targets present in both tables.
+ * Maglev is not minimally disruptive: the turn order shifts, and the
+ * paper (section 5.3) measures a few percent of slots moving besides;
+ * 3% of the table is the bound here.
+ */
+static void check_change(struct kunit *test, bool backends, bool add)
+{
+	static const unsigned int ns[] = { 3, 5, 7 };
+	u8 *before = table_buf(test), *after = table_buf(test);
+	const u32 m = LB_MAGLEV_SIZE, margin = LB_MAGLEV_SIZE * 3 / 100;
+	struct lb_target a[8], b[8];
+	u32 ids[8], kept[8];
+	unsigned int k, i, n, nb;
+
+	for (k = 0; k < ARRAY_SIZE(ns); k++) {
+		u32 moved = 0, between = 0;
+
+		n = ns[k];
+		for (i = 0; i < n + 1; i++)
+			ids[i] = 10 + 7 * i;
+		make(a, backends, ids, NULL, n);
+		if (add) {
+			nb = n + 1;
+			make(b, backends, ids, NULL, nb);
+		} else {
+			for (i = 0, nb = 0; i < n; i++)
+				if (i != 1)
+					kept[nb++] = ids[i];
+			make(b, backends, kept, NULL, nb);
+		}
+		KUNIT_ASSERT_EQ(test, lb_maglev_build(before, a, n), 0);
+		KUNIT_ASSERT_EQ(test, lb_maglev_build(after, b, nb), 0);
+		for (i = 0; i < m; i++) {
+			const struct lb_target *x = &a[before[i]];
+			const struct lb_target *y = &b[after[i]];
+
+			if (same_target(x, y))
+				continue;
+			moved++;
+			if (add ? !same_target(y, &b[n]) :
+				  !same_target(x, &a[1]))
+				between++;
+		}
+		if (add) {
+			KUNIT_EXPECT_LE_MSG(test, moved, m / (n + 1) + margin,
+					    "%s: adding a %uth moved %u slots",
+					    kind(backends), n + 1, moved);
+			KUNIT_EXPECT_GE_MSG(test, moved,
+					    m / (n + 1) - m / 100,
+					    "%s: adding a %uth moved %u slots",
+					    kind(backends), n + 1, moved);
+		} else {
+			KUNIT_EXPECT_LE_MSG(test, moved, m / n + margin,
+					    "%s: removing one of %u moved %u slots",
+					    kind(backends), n, moved);
+		}
+		KUNIT_EXPECT_LE_MSG(test, between, margin,
+				    "%s, %u targets, %s one: %u slots moved between targets in both tables",
+				    kind(backends), n, add ? "adding" : "removing",
+				    between);
+	}
+}
+
+static void lb_maglev_remove_one(struct kunit *test)
+{
+	check_change(test, false, false);
+}
+
+static void lb_maglev_add_one(struct kunit *test)
+{
+	check_change(test, false, true);
+}
+
+static void lb_maglev_backends_remove_one(struct kunit *test)
+{
+	check_change(test, true, false);
+}
+
+static void lb_maglev_backends_add_one(struct kunit *test)
+{
+	check_change(test, true, true);
+}
+
+/*
+ * Two tables of one configuration built apart, from targets listed in
+ * different orders: every slot names the same target.
+ */
+static void check_order_free(struct kunit *test, bool backends)
+{
+	static const u32 ids[] = { 11, 22, 33, 44, 55 };
+	static const u32 shuffled[] = { 33, 55, 11, 44, 22 };
+	u8 *x = table_buf(test), *y = table_buf(test);
+	struct lb_target a[5], b[5];
+	u32 i, differ = 0;
+
+	make(a, backends, ids, NULL, 5);
+	make(b, backends, shuffled, NULL, 5);
+	KUNIT_ASSERT_EQ(test, lb_maglev_build(x, a, 5), 0);
+	KUNIT_ASSERT_EQ(test, lb_maglev_build(y, b, 5), 0);
+	for (i = 0; i < LB_MAGLEV_SIZE; i++)
+		differ += !same_target(&a[x[i]], &b[y[i]]);
+	KUNIT_EXPECT_EQ_MSG(test, differ, 0U,
+			    "%s: %u slots differ with another order",
+			    kind(backends), differ);
+
+	/* Built twice in the same order: the same bytes. */
+	KUNIT_ASSERT_EQ(test, lb_maglev_build(y, a, 5), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(x, y, LB_MAGLEV_SIZE), 0);
+}
+
+static void lb_maglev_order_free(struct kunit *test)
+{
+	check_order_free(test, false);
+}
+
+static void lb_maglev_backends_order_free(struct kunit *test)
+{
+	check_order_free(test, true);
+}
+
 static struct kunit_case lb_maglev_cases[] = {
 	KUNIT_CASE(lb_maglev_balance),
 	KUNIT_CASE(lb_maglev_weights),
 	KUNIT_CASE(lb_maglev_deterministic),
 	KUNIT_CASE(lb_maglev_disruption),
 	KUNIT_CASE(lb_maglev_no_weight),
+	KUNIT_CASE(lb_maglev_balance_n),
+	KUNIT_CASE(lb_maglev_weights_112),
+	KUNIT_CASE(lb_maglev_remove_one),
+	KUNIT_CASE(lb_maglev_add_one),
+	KUNIT_CASE(lb_maglev_order_free),
+	KUNIT_CASE(lb_maglev_backends_remove_one),
+	KUNIT_CASE(lb_maglev_backends_add_one),
+	KUNIT_CASE(lb_maglev_backends_order_free),
 	{}
 };
 

@@ -64,7 +64,7 @@ static void lb_flow_free_now(void *ptr, void *arg)
 
 static u32 lb_flow_timeout(const struct lb_flow *f)
 {
-	if (READ_ONCE(f->closing))
+	if (lb_flow_closing(f))
 		return lb_defaults.timeout_tcp_close;
 	switch (f->key.proto) {
 	case IPPROTO_TCP:
@@ -120,7 +120,7 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 	f->tgt_id = tgt_id;
 	f->seen = now;
 	f->stamp = stamp;
-	f->closing = 0;
+	f->charged = tgt_id;	/* the caller counts it if it went in */
 
 	old = rhashtable_lookup_get_insert_fast(&ft->ht, &f->node,
 						lb_flow_params);
@@ -132,17 +132,51 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 	return f;
 }
 
+/* A flow charged to no target, for good: it left the table. */
+#define LB_FLOW_GONE	U32_MAX
+
+/**
+ * lb_flow_charge() - count @f in @to's active flows, and no longer in the
+ *	previous target's
+ * @cfg: the configuration that names the targets
+ * @f: the flow
+ * @to: its target; NULL when it closes (FIN or RST: not active any more)
+ *
+ * f->charged says which target's flows_active holds this flow.  Every
+ * change of it is one cmpxchg, so each increment is matched by exactly one
+ * decrement, whichever CPU, or the GC, gets there first; a flow gone from
+ * the table is never charged again.
+ *
+ * Context: rcu_read_lock.
+ */
+void lb_flow_charge(const struct lb_cfg *cfg, struct lb_flow *f,
+		    const struct lb_target *to)
+{
+	u32 old = READ_ONCE(f->charged), new = to ? to->id : 0;
+	const struct lb_target *t;
+
+	do {
+		if (old == LB_FLOW_GONE || old == new)
+			return;
+	} while (!try_cmpxchg(&f->charged, &old, new));
+	if (to)
+		this_cpu_inc(to->pcpu->flows_active);
+	t = old ? lb_cfg_target(cfg, old) : NULL;
+	if (t)
+		this_cpu_dec(t->pcpu->flows_active);
+}
+
 /* Drop @f from the table; its target, if still there, has one flow less. */
 static void lb_flow_remove(struct lb_flow_table *ft, struct lb_flow *f)
 {
 	const struct lb_target *t;
-	struct lb_cfg *cfg;
+	u32 old;
 
 	if (rhashtable_remove_fast(&ft->ht, &f->node, lb_flow_params))
 		return;		/* somebody else removed it */
+	old = xchg(&f->charged, LB_FLOW_GONE);
 	rcu_read_lock();
-	cfg = rcu_dereference(ft->ln->cfg);
-	t = lb_cfg_target(cfg, READ_ONCE(f->tgt_id));
+	t = old ? lb_cfg_target(rcu_dereference(ft->ln->cfg), old) : NULL;
 	if (t)
 		this_cpu_dec(t->pcpu->flows_active);
 	rcu_read_unlock();

@@ -231,9 +231,15 @@ struct lb_flow {
 	u32 tgt_id;
 	u32 seen;		/* jiffies of the last packet */
 	u32 stamp;		/* flowlet: last packet, in ~us (ns >> 10) */
-	u8 closing;		/* FIN or RST seen */
+	u32 charged;		/* lb_flow_charge(): target counting it, or 0 */
 	struct rcu_head rcu;
 };
+
+/* Context: rcu_read_lock. */
+static inline bool lb_flow_closing(const struct lb_flow *f)
+{
+	return !READ_ONCE(f->charged);
+}
 
 struct lb_flow_table {
 	struct rhashtable ht;
@@ -361,6 +367,8 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 			       const struct lb_flow_key *key, u32 tgt_id,
 			       u32 now, u32 stamp, bool *existed);
 bool lb_flow_expired(const struct lb_flow *f, u32 now);
+void lb_flow_charge(const struct lb_cfg *cfg, struct lb_flow *f,
+		    const struct lb_target *to);
 void lb_flow_flush(struct lb_flow_table *ft);
 bool lb_flow_gc_step(struct lb_flow_table *ft, unsigned int budget);
 u32 lb_flow_count(struct lb_flow_table *ft);

@@ -723,7 +723,7 @@ static int lb_nl_fill_flow(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u32(skb, LB_FLOW_A_IDLE_MS,
 			jiffies_to_msecs(max_t(s32, now - READ_ONCE(f->seen),
 					       0))) ||
-	    (READ_ONCE(f->closing) && nla_put_flag(skb, LB_FLOW_A_CLOSING))) {
+	    (lb_flow_closing(f) && nla_put_flag(skb, LB_FLOW_A_CLOSING))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

@@ -198,13 +198,13 @@ static const struct lb_target *lb_flow_target(const struct lb_cfg *cfg,
 	return t && t->svc == svc ? t : NULL;
 }
 
-static void lb_flow_assign(struct lb_flow *f, const struct lb_target *from,
-			   const struct lb_target *to)
+/* Move @f to @to; a closing flow stays uncounted unless it is @reopen'ed. */
+static void lb_flow_assign(const struct lb_cfg *cfg, struct lb_flow *f,
+			   const struct lb_target *to, bool reopen)
 {
-	if (from)
-		this_cpu_dec(from->pcpu->flows_active);
-	this_cpu_inc(to->pcpu->flows_active);
 	WRITE_ONCE(f->tgt_id, to->id);
+	if (reopen || !lb_flow_closing(f))
+		lb_flow_charge(cfg, f, to);
 }
 
 static u32 lb_now_us(void)
@@ -212,8 +212,8 @@ static u32 lb_now_us(void)
 	return (u32)(ktime_get_ns() >> 10);
 }
 
-static void lb_flow_touch(struct lb_flow *f, const struct lb_pkt *pkt,
-			  u32 now, bool flowlet)
+static void lb_flow_touch(const struct lb_cfg *cfg, struct lb_flow *f,
+			  const struct lb_pkt *pkt, u32 now, bool flowlet)
 {
 	if (READ_ONCE(f->seen) != now) {
 		WRITE_ONCE(f->seen, now);
@@ -222,8 +222,9 @@ static void lb_flow_touch(struct lb_flow *f, const struct lb_pkt *pkt,
 	}
 	if (flowlet)
 		WRITE_ONCE(f->stamp, lb_now_us());
-	if (pkt->tcp_close && !READ_ONCE(f->closing))
-		WRITE_ONCE(f->closing, 1);
+	/* A closing connection no longer counts as active (for wlc). */
+	if (pkt->tcp_close && !lb_flow_closing(f))
+		lb_flow_charge(cfg, f, NULL);
 }
 
 /* Flows on @t now, summed over CPUs: a flowlet boundary's slow path. */
@@ -270,7 +271,8 @@ static const struct lb_target *lb_least_loaded(const struct lb_svc *svc,
  * A flow idle for longer than the gap starts a new flowlet, which may go
  * where the load by weight is lowest: moving it now cannot reorder it.
  */
-static const struct lb_target *lb_flowlet(const struct lb_svc *svc,
+static const struct lb_target *lb_flowlet(const struct lb_cfg *cfg,
+					  const struct lb_svc *svc,
 					  struct lb_flow *f,
 					  const struct lb_target *t)
 {
@@ -282,7 +284,7 @@ static const struct lb_target *lb_flowlet(const struct lb_svc *svc,
 	nt = lb_least_loaded(svc, t);
 	if (nt == t)
 		return t;
-	lb_flow_assign(f, t, nt);
+	lb_flow_assign(cfg, f, nt, false);
 	LB_INC(nt->pcpu, flowlet_switches);
 	LB_INC(svc->st->pcpu, flowlet_switches);
 	return nt;
@@ -306,19 +308,18 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 		cur = lb_cfg_target(cfg, READ_ONCE(f->tgt_id));
 		t = cur && cur->svc == svc ? cur : NULL;
 		if (t && !lb_flow_expired(f, now) &&
-		    !(pkt->tcp_syn && READ_ONCE(f->closing))) {
+		    !(pkt->tcp_syn && lb_flow_closing(f))) {
 			if (flowlet)
-				t = lb_flowlet(svc, f, t);
-			lb_flow_touch(f, pkt, now, flowlet);
+				t = lb_flowlet(cfg, svc, f, t);
+			lb_flow_touch(cfg, f, pkt, now, flowlet);
 			return t;
 		}
 		/* Its target is gone, or this is a new flow on old state. */
 		nt = lb_pick_new(svc, pkt);
 		if (!nt)
 			return t;
-		lb_flow_assign(f, cur, nt);
-		WRITE_ONCE(f->closing, 0);
-		lb_flow_touch(f, pkt, now, flowlet);
+		lb_flow_assign(cfg, f, nt, true);
+		lb_flow_touch(cfg, f, pkt, now, flowlet);
 		LB_INC(nt->pcpu, flows_created);
 		LB_INC(svc->st->pcpu, flows_created);
 		return nt;

@@ -112,7 +112,12 @@ static void lb_flow_expiry(struct kunit *test)
 	lb_test_mark(test, ln, &tcp);
 	ft = find(ln, test, &tcp);
 	KUNIT_ASSERT_NOT_NULL(test, ft);
-	KUNIT_EXPECT_EQ(test, ft->closing, 1);
+	KUNIT_EXPECT_TRUE(test, lb_flow_closing(ft));
+	/* Still in the table, no longer active: wlc counts open flows. */
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
+	KUNIT_EXPECT_EQ(test, active(ln), 0ULL);
+	lb_test_mark(test, ln, &tcp);
+	KUNIT_EXPECT_EQ(test, active(ln), 0ULL);
 	ft->seen = now - (lb_defaults.timeout_tcp_close + 1) * HZ;
 	gc_all(ln);
 	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 0U);
@@ -130,12 +135,15 @@ static void lb_flow_reuse_after_close(struct kunit *test)
 
 	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
 	lb_test_mark(test, ln, &p);
+	KUNIT_EXPECT_EQ(test, active(ln), 1ULL);
 	p.tcp_flags = TCPHDR_RST;
 	lb_test_mark(test, ln, &p);
+	KUNIT_EXPECT_EQ(test, active(ln), 0ULL);
 	p.tcp_flags = TCPHDR_SYN;
 	lb_test_mark(test, ln, &p);
+	KUNIT_EXPECT_EQ(test, active(ln), 1ULL);
 	KUNIT_EXPECT_EQ(test, svc_stats(ln).flows_created, 2ULL);
-	KUNIT_EXPECT_EQ(test, find(ln, test, &p)->closing, 0);
+	KUNIT_EXPECT_FALSE(test, lb_flow_closing(find(ln, test, &p)));
 	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
 }
 

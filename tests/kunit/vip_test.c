@@ -773,6 +773,30 @@ static void lb_vip_wlc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, count[0], 2);
 	KUNIT_EXPECT_EQ(test, count[1], 22);
 	KUNIT_EXPECT_EQ(test, tgt_stats(tc[1]).flows_active, 30ULL);
+
+	/*
+	 * Closed connections wait out their timeout in the table, but do not
+	 * count: after 20 of B's close, the next four go to B (10 : 10 + 4).
+	 */
+	for (i = 0; i < 40; i++) {
+		struct lb_test_pkt p = req(AF_INET, IPPROTO_TCP, CPORT + i,
+					   TCPHDR_ACK);
+
+		if (pick(test, ln, &p) != 1 ||
+		    tgt_stats(tc[1]).flows_active <= 10)
+			continue;
+		p.tcp_flags = TCPHDR_FIN | TCPHDR_ACK;
+		KUNIT_EXPECT_EQ(test, pick(test, ln, &p), 1);
+	}
+	KUNIT_EXPECT_EQ(test, tgt_stats(tc[1]).flows_active, 10ULL);
+	memset(count, 0, sizeof(count));
+	for (i = 40; i < 44; i++) {
+		struct lb_test_pkt p = req(AF_INET, IPPROTO_TCP, CPORT + i,
+					   TCPHDR_SYN);
+
+		count[pick(test, ln, &p)]++;
+	}
+	KUNIT_EXPECT_EQ(test, count[1], 4);
 }
 
 /*

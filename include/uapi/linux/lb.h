@@ -241,7 +241,8 @@ enum lb_tgt_attr {
  * @LB_STATS_A_PACKETS: packets balanced (to a backend: client to server)
  * @LB_STATS_A_BYTES: bytes balanced (IP length)
  * @LB_STATS_A_FLOWS_CREATED: flows placed on this target/service
- * @LB_STATS_A_FLOWS_ACTIVE: flows in the table now
+ * @LB_STATS_A_FLOWS_ACTIVE: flows in the table now, less closing TCP ones
+ *	(FIN or RST seen; IPVS counts those as inactive)
  * @LB_STATS_A_FALLBACKS: packets placed by the stateless hash because the
  *	flow table was full
  * @LB_STATS_A_FLOWLET_SWITCHES: flowlets that moved to this target

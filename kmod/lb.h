@@ -218,6 +218,7 @@ struct lb_svc_conf {
 	u8 sched;
 	u8 auto_mode:1;		/* mode and scheduler were defaults, which */
 	u8 auto_sched:1;	/* a first backend may change */
+	u8 nat:1;		/* had a backend: a VIP until deleted */
 	u32 flowlet_us;
 	u32 n_targets;
 	struct list_head targets;	/* in the order they were added */
@@ -284,7 +285,6 @@ static inline bool lb_proto_has_ports(u8 proto)
 	       proto == IPPROTO_DCCP;
 }
 
-/* A service's targets are backends iff its first one is. */
 static inline bool lb_tgt_conf_is_backend(const struct lb_tgt_conf *tc)
 {
 	return tc->port != 0;

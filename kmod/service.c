@@ -384,6 +384,7 @@ static struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 	svc->m = sc->m;
 	svc->mode = sc->mode;
 	svc->sched = sc->sched;
+	svc->nat = sc->nat;
 	svc->flowlet_us = sc->flowlet_us;
 	svc->flowlet_gap = div_u64((u64)sc->flowlet_us * NSEC_PER_USEC, 1024);
 	svc->st = lb_counters_get(sc->cnt);
@@ -405,7 +406,6 @@ static struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 		t->weight = tc->weight;
 		t->addr = tc->addr;
 		t->port = tc->port;
-		svc->nat = lb_tgt_conf_is_backend(tc);
 		t->svc = svc;
 		t->cnt = lb_counters_get(tc->cnt);
 		t->pcpu = t->cnt->pcpu;
@@ -603,12 +603,14 @@ struct lb_tgt_conf *lb_backend_conf_find(struct lb_svc_conf *sc,
 	return NULL;
 }
 
+/*
+ * A service is a NAT service from its first backend on, and stays one
+ * when its last backend goes: its VIP:port must not start passing packets
+ * on untranslated.  Without backends, new flows are dropped and counted.
+ */
 static bool lb_svc_conf_is_nat(const struct lb_svc_conf *sc)
 {
-	return !list_empty(&sc->targets) &&
-	       lb_tgt_conf_is_backend(list_first_entry(&sc->targets,
-						       struct lb_tgt_conf,
-						       node));
+	return sc->nat;
 }
 
 static void lb_tgt_conf_free(struct lb_net *ln, struct lb_tgt_conf *tc)
@@ -879,7 +881,7 @@ int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
 	lockdep_assert_held(&ln->lock);
 	if (lb_svc_conf_is_nat(sc)) {
 		NL_SET_ERR_MSG(extack,
-			       "the service has backends: a service holds paths or backends, not both");
+			       "the service is a VIP with backends: a service holds paths or backends, not both");
 		return -EINVAL;
 	}
 	if (mark & ~mask) {
@@ -933,7 +935,7 @@ int lb_backend_add(struct lb_net *ln, struct lb_svc_conf *sc,
 		   const union lb_addr *addr, __be16 port, u32 weight,
 		   struct netlink_ext_ack *extack)
 {
-	u8 old_mode = sc->mode, old_sched = sc->sched;
+	u8 old_mode = sc->mode, old_sched = sc->sched, old_nat = sc->nat;
 	struct lb_tgt_conf *tc;
 	int err;
 
@@ -964,16 +966,18 @@ int lb_backend_add(struct lb_net *ln, struct lb_svc_conf *sc,
 		return PTR_ERR(tc);
 	tc->addr = *addr;
 	tc->port = port;
-	if (!sc->n_targets) {
+	if (!sc->nat) {
 		if (sc->auto_mode)
 			sc->mode = LB_MODE_FLOW;
 		if (sc->auto_sched)
 			sc->sched = LB_SCHED_MAGLEV;
 	}
+	sc->nat = 1;
 	err = lb_tgt_insert(ln, sc, tc);
 	if (err) {
 		sc->mode = old_mode;
 		sc->sched = old_sched;
+		sc->nat = old_nat;
 	}
 	return err;
 }

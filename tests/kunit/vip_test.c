@@ -524,6 +524,49 @@ static void lb_vip_delete_backend(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * A service whose last backend went stays a VIP: its packets are dropped
+ * and counted, not passed on to wherever the VIP routes; it takes no
+ * paths, and a new backend serves it again.
+ */
+static void lb_vip_last_backend_deleted(struct kunit *test)
+{
+	struct lb_test_pkt p = req(AF_INET, IPPROTO_TCP, CPORT, TCPHDR_SYN);
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_tgt_conf *tc[2];
+	struct lb_svc_conf *sc;
+	struct sk_buff *skb;
+	u64 vip, nat;
+	int i, err;
+
+	sc = nat_svc(test, ln, AF_INET, IPPROTO_TCP, -1, tc, 2);
+	KUNIT_EXPECT_GE(test, pick(test, ln, &p), 0);
+	mutex_lock(&ln->lock);
+	for (i = 0, err = 0; i < 2 && !err; i++)
+		err = lb_tgt_del(ln, sc, tc[i]);
+	mutex_unlock(&ln->lock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	for (i = 0; i < 2; i++) {
+		p.tcp_flags = i ? TCPHDR_ACK : TCPHDR_SYN;
+		p.sport = CPORT + i;
+		skb = build(test, &p);
+		KUNIT_EXPECT_EQ(test, lb_test_vip_in(ln, skb), NF_DROP);
+		kfree_skb(skb);
+	}
+	drops(ln, &vip, &nat);
+	KUNIT_EXPECT_EQ(test, vip, 0ULL);
+	KUNIT_EXPECT_EQ(test, nat, 2ULL);
+
+	mutex_lock(&ln->lock);
+	err = lb_tgt_add(ln, sc, 1, ~0U, 1, NULL);
+	mutex_unlock(&ln->lock);
+	KUNIT_EXPECT_EQ(test, err, -EINVAL);
+
+	lb_test_add_backend(test, ln, sc, be[2].addr, be[2].port, 1);
+	KUNIT_EXPECT_EQ(test, pick(test, ln, &p), 2);
+}
+
 static void restore_defaults(void *data)
 {
 	lb_defaults = *(struct lb_defaults *)data;
@@ -1111,6 +1154,7 @@ static struct kunit_case lb_vip_cases[] = {
 	KUNIT_CASE(lb_vip_ping_dropped),
 	KUNIT_CASE(lb_vip_drain),
 	KUNIT_CASE(lb_vip_delete_backend),
+	KUNIT_CASE(lb_vip_last_backend_deleted),
 	KUNIT_CASE(lb_vip_first_backend_mode),
 	KUNIT_CASE(lb_vip_no_mixing),
 	KUNIT_CASE(lb_vip_backend_needs_vip),

@@ -122,7 +122,9 @@ enum lb_sched {
  *	their next packet is placed anew, so a TCP connection is reset by the
  *	backend it lands on (the client learns at once) and a UDP flow
  *	carries on elsewhere; its replies are no longer translated.  Weight 0
- *	first (drain) lets flows finish.
+ *	first (drain) lets flows finish.  A service stays a NAT service when
+ *	its last backend goes: its packets are dropped (LB_INFO_A_NAT_DROPS)
+ *	until it has a backend again or is deleted.
  * @LB_CMD_TGT_SET: change a target's weight (LB_TGT_A_WEIGHT) or a path's
  *	mask.
  * @LB_CMD_FLOW_GET: dump the flow table (LB_A_FLOW per flow).

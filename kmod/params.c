@@ -24,7 +24,7 @@ MODULE_PARM_DESC(sched, "new-flow placement: wrr, maglev or wlc (default wrr; se
 
 static char *marks = "0,3";
 module_param(marks, charp, 0444);
-MODULE_PARM_DESC(marks, "path marks, MARK[/MASK],... (default 0,3)");
+MODULE_PARM_DESC(marks, "path marks, MARK[/MASK],... (default 0,3); none: no path service");
 
 static char *weights;
 module_param(weights, charp, 0444);
@@ -204,7 +204,11 @@ int lb_params_parse(void)
 		return -EINVAL;
 	}
 
-	n = lb_parse_list("marks", marks, lb_parse_mark);
+	/* A router that only balances backends starts with no path service. */
+	if (!*marks || !strcmp(marks, "none"))
+		n = 0;
+	else
+		n = lb_parse_list("marks", marks, lb_parse_mark);
 	if (n < 0)
 		return n;
 	lb_param_n_paths = n;
@@ -217,6 +221,10 @@ int lb_params_parse(void)
 			       lb_param_n_paths);
 			return -EINVAL;
 		}
+	}
+	if (vips && !lb_param_n_paths) {
+		pr_err("lb: vips= balance over marks=, and marks=none\n");
+		return -EINVAL;
 	}
 	if (vips) {
 		n = lb_parse_list("vips", vips, lb_parse_vip);
@@ -242,6 +250,8 @@ int lb_params_apply(struct lb_net *ln)
 	unsigned int v, p;
 	int err = 0;
 
+	if (!lb_param_n_paths)
+		return 0;
 	mutex_lock(&ln->lock);
 	for (v = 0; v < lb_param_n_vips && !err; v++) {
 		const struct lb_match *m = &lb_param_vips[v];

@@ -173,7 +173,8 @@ static const struct lb_target *lb_pick_wrr(const struct lb_svc *svc, u8 lane)
  * timed out.  Maglev again keeps it where the fallback had it.
  */
 static const struct lb_target *lb_least_loaded(const struct lb_svc *svc,
-					       const struct lb_target *cur);
+					       const struct lb_target *first,
+					       bool on_first);
 
 static const struct lb_target *lb_pick_new(const struct lb_svc *svc,
 					   const struct lb_pkt *pkt)
@@ -182,7 +183,8 @@ static const struct lb_target *lb_pick_new(const struct lb_svc *svc,
 	    (pkt->key.proto == IPPROTO_TCP && !pkt->tcp_syn))
 		return lb_pick_hash(svc, lb_maglev_hash(&pkt->key));
 	if (svc->sched == LB_SCHED_WLC)
-		return lb_least_loaded(svc, NULL);
+		return lb_least_loaded(svc, lb_pick_wrr(svc, pkt->lane),
+				       false);
 	return lb_pick_wrr(svc, pkt->lane);
 }
 
@@ -239,22 +241,25 @@ static s64 lb_active(const struct lb_target *t)
 }
 
 /*
- * The target with the fewest flows per weight, not counting the flow
- * being placed on the one it is on (@cur, or NULL for a new flow); on a
- * tie it stays where it is, or takes the first.
+ * The target with the fewest open flows per weight.  @first wins ties: a
+ * flowlet's current target (@on_first: the flow is counted there, and
+ * does not count against it), or for a new flow the weighted round robin's
+ * pick, so that while the targets are equally loaded (all idle, say) new
+ * flows still follow the weights instead of piling on one target.
  */
 static const struct lb_target *lb_least_loaded(const struct lb_svc *svc,
-					       const struct lb_target *cur)
+					       const struct lb_target *first,
+					       bool on_first)
 {
-	const struct lb_target *best = cur;
-	s64 best_n = cur ? lb_active(cur) - 1 : 0;
-	u32 i, best_w = cur ? cur->weight : 0;
+	const struct lb_target *best = first;
+	s64 best_n = first ? lb_active(first) - on_first : 0;
+	u32 i, best_w = first ? first->weight : 0;
 
 	for (i = 0; i < svc->n_targets; i++) {
 		const struct lb_target *t = &svc->targets[i];
 		s64 n;
 
-		if (t == cur || !t->weight)
+		if (t == first || !t->weight)
 			continue;
 		n = lb_active(t);
 		/* n / weight < best_n / best_w; a drained current loses */
@@ -281,7 +286,7 @@ static const struct lb_target *lb_flowlet(const struct lb_cfg *cfg,
 
 	if (gap <= svc->flowlet_gap)
 		return t;
-	nt = lb_least_loaded(svc, t);
+	nt = lb_least_loaded(svc, t, true);
 	if (nt == t)
 		return t;
 	lb_flow_assign(cfg, f, nt, false);

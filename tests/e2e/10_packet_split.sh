@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Per-packet mode splits packets by weight: 1:1 with the module's defaults,
-# 1:3 after `lbctl set-weights 1 3`, and 1:3 from `insmod ... weights=1,3`.
+# 1:3 after `lbctl set-weights 1 3`, and 1:3 from `insmod ... weights=1,3`;
+# `insmod ... marks=none` starts with no service.
 # Counted on the router's two path links (tx_packets) and in lbctl stats.
 . "$(dirname "$0")/lib.sh"
 
@@ -43,3 +44,13 @@ D1=$((b1 - a1)) D2=$((b2 - a2))
 log "$N echo requests to $SERVER (replies cross the router too): path 1 +$D1, path 2 +$D2"
 assert_near "$D1" $((N / 2)) $((N / 50 + 8)) "path 1 share of echo requests"
 assert_near "$D2" $((N / 2)) $((N / 50 + 8)) "path 2 share of echo requests"
+
+# marks=none: a router that only balances backends starts with no service;
+# vips= without marks is refused at insmod.
+lb_unload
+lb_load marks=none
+assert_eq "$(lb_json show '.services | length')" 0 "services after insmod marks=none"
+lb_unload
+insmod "$(lb_ko)" marks=none vips=10.10.3.0/24 2>/dev/null &&
+	fail "insmod marks=none vips=... was accepted"
+dmesg | grep -q 'lb: vips= balance over marks=' || fail "no dmesg line for marks=none vips=..."

@@ -843,6 +843,36 @@ static void lb_vip_wlc(struct kunit *test)
 }
 
 /*
+ * Short connections, each closed before the next opens, leave every
+ * backend with no open flow: wlc's ties follow the weights (1:2), they do
+ * not all go to the first backend.
+ */
+static void lb_vip_wlc_ties(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_tgt_conf *tc[2];
+	struct lb_svc_conf *sc;
+	int i, count[2] = {};
+
+	sc = nat_svc(test, ln, AF_INET, IPPROTO_TCP, LB_SCHED_WLC, tc, 2);
+	set_weight(test, ln, sc, tc[1], 2);
+	for (i = 0; i < 30; i++) {
+		struct lb_test_pkt p = req(AF_INET, IPPROTO_TCP, CPORT + i,
+					   TCPHDR_SYN);
+		int b = pick(test, ln, &p);
+
+		KUNIT_ASSERT_GE(test, b, 0);
+		count[b]++;
+		p.tcp_flags = TCPHDR_FIN | TCPHDR_ACK;
+		KUNIT_EXPECT_EQ(test, pick(test, ln, &p), b);
+	}
+	KUNIT_EXPECT_EQ(test, count[0], 10);
+	KUNIT_EXPECT_EQ(test, count[1], 20);
+	KUNIT_EXPECT_EQ(test, tgt_stats(tc[0]).flows_active, 0ULL);
+	KUNIT_EXPECT_EQ(test, tgt_stats(tc[1]).flows_active, 0ULL);
+}
+
+/*
  * Routers configured alike place flows alike, whatever order the
  * backends were added in: Maglev's promise for a service with backends.
  */
@@ -1160,6 +1190,7 @@ static struct kunit_case lb_vip_cases[] = {
 	KUNIT_CASE(lb_vip_backend_needs_vip),
 	KUNIT_CASE(lb_vip_mode_stays_flow),
 	KUNIT_CASE(lb_vip_wlc),
+	KUNIT_CASE(lb_vip_wlc_ties),
 	KUNIT_CASE(lb_vip_maglev_order_free),
 	KUNIT_CASE(lb_vip_icmp_to_vip),
 	KUNIT_CASE(lb_vip_icmp_to_client),

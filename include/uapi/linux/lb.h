@@ -91,7 +91,9 @@ enum lb_mode {
  *	seed: routers with the same configuration agree, and a change of
  *	targets moves few placements.
  * @LB_SCHED_WLC: weighted least connections: the target with the fewest
- *	active flows per unit of weight (IPVS's wlc).
+ *	active flows per unit of weight (IPVS's wlc); a TCP flow stops being
+ *	active at its FIN or RST.  Ties are broken by weighted round robin,
+ *	so equally loaded (say idle) targets still get new flows by weight.
  */
 enum lb_sched {
 	LB_SCHED_WRR,

@@ -55,6 +55,7 @@
 
 #define LB_GENL_NAME		"lb"
 #define LB_GENL_VERSION		1
+#define LB_GENL_MCGRP_CONFIG	"config"	/* change notifications */
 
 /* Limits the kernel enforces (and lbctl checks first). */
 #define LB_WEIGHT_MAX		65535
@@ -132,6 +133,27 @@ enum lb_sched {
  * @LB_CMD_FLOW_GET: dump the flow table (LB_A_FLOW per flow).
  * @LB_CMD_FLOW_FLUSH: forget every flow; next packets choose anew.
  * @LB_CMD_INFO_GET: namespace-wide settings and figures (LB_A_INFO).
+ * @LB_CMD_RESTORE: replace the namespace's whole configuration at once.
+ *	LB_A_SVCS holds every service as an LB_A_SVC: its match, optional
+ *	mode, scheduler and flowlet timeout (defaults as LB_CMD_SVC_NEW), and
+ *	its targets in LB_SVC_A_TARGETS as LB_A_TGT nests (a path's mark,
+ *	optional mask and weight, or a backend's address, port and optional
+ *	weight; no id), the layout of LB_CMD_SVC_GET replies without
+ *	counters.  No LB_A_SVCS, or an empty one: no service.  The whole
+ *	request is checked before anything changes; a rejection names the
+ *	offending attribute (extack NLMSGERR_ATTR_OFFS) and changes nothing.
+ *	Readers see the old configuration or the new one, never a mix.  A
+ *	target present before and after (same service match; same mark, or
+ *	same backend address and port) keeps its id, counters and flows.
+ *
+ * Notifications: after every change, the kernel sends a message to the
+ * multicast group LB_GENL_MCGRP_CONFIG of the namespace, with the command
+ * of the change (LB_CMD_SVC_NEW ... LB_CMD_TGT_SET, LB_CMD_FLOW_FLUSH,
+ * LB_CMD_RESTORE).  For service and target changes it carries LB_A_SVC,
+ * the service after the change (as it was, for LB_CMD_SVC_DEL) with its
+ * targets but without counters, and for target changes also LB_A_TGT,
+ * the target (as it was, for LB_CMD_TGT_DEL).  LB_CMD_FLOW_FLUSH and
+ * LB_CMD_RESTORE carry nothing: a listener dumps the services again.
  */
 enum lb_cmd {
 	LB_CMD_UNSPEC,
@@ -145,6 +167,7 @@ enum lb_cmd {
 	LB_CMD_FLOW_GET,
 	LB_CMD_FLOW_FLUSH,
 	LB_CMD_INFO_GET,
+	LB_CMD_RESTORE,
 	__LB_CMD_MAX
 };
 
@@ -159,6 +182,7 @@ enum lb_cmd {
  * @LB_A_FLOW: nest, enum lb_flow_attr (replies)
  * @LB_A_INFO: nest, enum lb_info_attr (replies)
  * @LB_A_PAD: padding for 64-bit attributes
+ * @LB_A_SVCS: nest of LB_A_SVC, a whole configuration (LB_CMD_RESTORE)
  */
 enum lb_attr {
 	LB_A_UNSPEC,
@@ -169,6 +193,7 @@ enum lb_attr {
 	LB_A_FLOW,
 	LB_A_INFO,
 	LB_A_PAD,
+	LB_A_SVCS,
 	__LB_A_MAX
 };
 
@@ -188,7 +213,8 @@ enum lb_attr {
  * @LB_SVC_A_MODE: u8, enum lb_mode
  * @LB_SVC_A_SCHED: u8, enum lb_sched
  * @LB_SVC_A_FLOWLET_US: u32, flowlet idle gap in microseconds
- * @LB_SVC_A_TARGETS: nest of LB_A_TGT (replies)
+ * @LB_SVC_A_TARGETS: nest of LB_A_TGT (replies, notifications and
+ *	LB_CMD_RESTORE)
  * @LB_SVC_A_STATS: nest, enum lb_stats_attr (replies)
  * @LB_SVC_A_PAD: padding
  */

@@ -16,7 +16,7 @@
 
 static char *mode = "flow";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "packet, flow or flowlet (default flow)");
+MODULE_PARM_DESC(mode, "packet, flow or flowlet: how paths share traffic (default flow)");
 
 static char *sched = "wrr";
 module_param(sched, charp, 0444);
@@ -28,39 +28,39 @@ MODULE_PARM_DESC(marks, "path marks, MARK[/MASK],... (default 0,3); none: no pat
 
 static char *weights;
 module_param(weights, charp, 0444);
-MODULE_PARM_DESC(weights, "one weight per mark, 0-65535 (default all 1)");
+MODULE_PARM_DESC(weights, "one weight per mark, W,..., 0-65535, 0 drains (default all 1)");
 
 static char *vips;
 module_param(vips, charp, 0444);
 MODULE_PARM_DESC(vips,
-		 "destination prefixes to balance, ADDR[/LEN],... (default: all traffic)");
+		 "destination prefixes to balance over the marks, ADDR[/LEN],..., IPv4 or IPv6 (default: all traffic)");
 
 static unsigned int flowlet_us = 1000;
 module_param(flowlet_us, uint, 0444);
-MODULE_PARM_DESC(flowlet_us, "flowlet idle gap in microseconds (default 1000)");
+MODULE_PARM_DESC(flowlet_us, "flowlet idle gap in microseconds, 10-10000000 (default 1000)");
 
 static unsigned int flow_max = 262144;
 module_param(flow_max, uint, 0444);
 MODULE_PARM_DESC(flow_max,
-		 "flows tracked per namespace; beyond, flows are hashed (default 262144)");
+		 "flows tracked per namespace; beyond, flows are placed by Maglev hashing (default 262144)");
 
 static unsigned int timeout_tcp = 300;
 module_param(timeout_tcp, uint, 0444);
-MODULE_PARM_DESC(timeout_tcp, "seconds an idle TCP flow is kept (default 300)");
+MODULE_PARM_DESC(timeout_tcp, "seconds an idle TCP flow is kept, 1-604800 (default 300)");
 
 static unsigned int timeout_tcp_close = 10;
 module_param(timeout_tcp_close, uint, 0444);
 MODULE_PARM_DESC(timeout_tcp_close,
-		 "seconds a TCP flow is kept after FIN or RST (default 10)");
+		 "seconds a TCP flow is kept after FIN or RST, 1-604800 (default 10)");
 
 static unsigned int timeout_udp = 30;
 module_param(timeout_udp, uint, 0444);
-MODULE_PARM_DESC(timeout_udp, "seconds an idle UDP flow is kept (default 30)");
+MODULE_PARM_DESC(timeout_udp, "seconds an idle UDP flow is kept, 1-604800 (default 30)");
 
 static unsigned int timeout_other = 30;
 module_param(timeout_other, uint, 0444);
 MODULE_PARM_DESC(timeout_other,
-		 "seconds an idle flow of another protocol is kept (default 30)");
+		 "seconds an idle flow of another protocol is kept, 1-604800 (default 30)");
 
 struct lb_defaults lb_defaults __read_mostly;
 

@@ -17,7 +17,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(addsuffix /build,$(addprefix /lib/modules/,$(lastword $(KERNELS)))))
 KVER_OF = $(notdir $(patsubst %/build,%,$(1)))
 BUILD := $(TOP)/build
-MODSRC := Kbuild Kconfig kmod include tests/kunit
+MODSRC := Kbuild Kconfig VERSION kmod include tests/kunit
 
 .PHONY: all module modules-all lbctl lint check kunit e2e deps demo clean
 

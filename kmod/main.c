@@ -112,3 +112,4 @@ module_exit(lb_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Balance routed traffic over paths (fwmark) and backends (NAT)");
 MODULE_ALIAS_GENL_FAMILY(LB_GENL_NAME);
+MODULE_VERSION(LB_VERSION);

@@ -5,7 +5,10 @@
 
 #include <stdbool.h>
 
-#define LBCTL_VERSION	"0.1"
+/* From the top-level VERSION file, by the Makefile: one version for all of lb. */
+#ifndef LBCTL_VERSION
+#error "LBCTL_VERSION is defined by userspace/lbctl/Makefile from VERSION"
+#endif
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -5,6 +5,8 @@
 # goes: the module's default service in the VM (the router) and an
 # lbctl-made one in another namespace; flows in the table; then load and
 # unload again a few times while packets cross.
+# Single-threaded TCG: see "Multi-threaded TCG" in scripts/vm.
+# vm-options: --tcg single
 . "$(dirname "$0")/lib.sh"
 
 topo_up --router-ns ""

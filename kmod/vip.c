@@ -138,17 +138,18 @@ unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
 		verdict = lb_vip_icmp_in(ln, cfg, skb, &pkt, in);
 		goto out;
 	}
-	svc = lb_nat_lookup(cfg, &pkt.key, in);
+	/*
+	 * Without reassembly (conntrack) before lb, a fragment has no ports:
+	 * it can be neither matched to a service nor rewritten.
+	 */
+	svc = pkt.is_frag ? NULL : lb_nat_lookup(cfg, &pkt.key, in);
 	if (!svc) {
 		/* The router's own address stays the router's. */
 		if (lb_is_local(ln->net, &pkt.key))
 			return NF_ACCEPT;
-		lb_count_drop(ln, true);
+		lb_count_drop(ln, !pkt.is_frag);
 		return NF_DROP;
 	}
-	/* Without reassembly (conntrack) before lb, no ports to rewrite. */
-	if (pkt.is_frag)
-		goto drop;
 	pkt.lane = lb_lane(&pkt.key, in);
 	t = lb_pick(ln, cfg, svc, &pkt);
 	if (!t || lb_nat_rewrite(skb, &pkt, true, &t->addr, t->port))

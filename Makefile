@@ -9,6 +9,13 @@
 #   make demo DEMO_ARGS=--quick      (any scripts/demo option)
 #   make demo SCENARIO=service       seed 002: lb as an L4 load balancer
 #                                    (scripts/demo-service; DEMO_ARGS too)
+#   make deb              Debian packages lb-dkms and lbctl into build/deb/
+#   make pkg-check        lintian on them, the man pages and what they
+#                         cover, the bash completion (scripts/pkg-check)
+#   make dkms-install     the module's source in /usr/src/lb-VERSION, then
+#                         dkms add, build, install (root); rebuilt for every
+#                         new kernel.  make dkms-uninstall: the reverse
+#   make dkms-build       build it as DKMS would, for every kernel, in build/
 #   make kunit | e2e | deps | clean
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -19,7 +26,8 @@ KVER_OF = $(notdir $(patsubst %/build,%,$(1)))
 BUILD := $(TOP)/build
 MODSRC := Kbuild Kconfig VERSION kmod include tests/kunit
 
-.PHONY: all module modules-all lbctl lint check kunit e2e deps demo clean
+.PHONY: all module modules-all lbctl lint check kunit e2e deps demo clean \
+	deb pkg-check dkms-install dkms-uninstall dkms-build
 
 all: module lbctl
 
@@ -55,11 +63,26 @@ lint:
 kunit:
 	scripts/kunit
 
-e2e: modules-all lbctl
+e2e: modules-all lbctl deb
 	scripts/e2e
 
 deps:
 	scripts/deps
+
+deb:
+	scripts/deb
+
+pkg-check:
+	scripts/pkg-check
+
+dkms-install:
+	scripts/dkms install
+
+dkms-uninstall:
+	scripts/dkms uninstall
+
+dkms-build:
+	scripts/dkms build
 
 SCENARIO ?= paths
 demo: deps
@@ -70,6 +93,8 @@ check: deps
 	$(MAKE) modules-all
 	$(MAKE) lbctl
 	$(MAKE) lint
+	$(MAKE) deb
+	$(MAKE) pkg-check
 	scripts/kunit
 	scripts/e2e
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Service balancing on seed 002's testbed: the seed's echo check through
-# the VIP from all five clients (TCP, UDP and IPv6), then 300 HTTP
+# the VIP from all five clients (TCP, UDP and IPv6), the VIP answering no
+# ping and nothing on a port it does not serve, then 300 HTTP
 # connections (one request each) to a web service whose three backends
 # weigh 1:1:2, once per scheduler.  wrr's shares are exact (75/75/150);
 # maglev's and wlc's within 10 points of the weights' 25/25/50 %; and lb
@@ -25,6 +26,16 @@ for e in "tcp $VIP:9876" "udp $VIP:9876" "tcp [$VIP6]:9876"; do
 	assert_eq "$(jq '[.results[].client] | unique | length' /tmp/echo.json)" 5 "clients answered"
 	log "echo $proto $target: 10 of 10 from 5 clients, by server $(jq -c .by_backend /tmp/echo.json)"
 done
+
+# The VIP hides the backends: no answer to a ping, nothing on a port it
+# does not serve (a backend's own web port), both counted.
+v0=$(rlbctl -j show | jq .info.vip_drops)
+ip netns exec client1 ping -c 2 -i 0.2 -W 1 "$VIP" >/dev/null 2>&1 && fail "the VIP answered a ping"
+timeout 3 ip netns exec client1 bash -c "exec 3<>/dev/tcp/$VIP/8031" 2>/dev/null &&
+	fail "a connection to VIP:8031 (not served) was answered"
+v1=$(rlbctl -j show | jq .info.vip_drops)
+assert_ge $((v1 - v0)) 3 "vip-drops after 2 pings and a SYN to an unserved port"
+log "the VIP answers no ping and nothing on port 8031 (vip-drops +$((v1 - v0)))"
 
 # The web service: weights 1:1:2.
 rlbctl vip add "$VIP:8080" proto tcp || fail "vip add $VIP:8080 failed"

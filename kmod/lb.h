@@ -322,7 +322,7 @@ int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
 int lb_backend_add(struct lb_net *ln, struct lb_svc_conf *sc,
 		   const union lb_addr *addr, __be16 port, u32 weight,
 		   struct netlink_ext_ack *extack);
-struct lb_tgt_conf *lb_backend_conf_find(struct lb_svc_conf *sc,
+struct lb_tgt_conf *lb_backend_conf_find(const struct lb_svc_conf *sc,
 					 const union lb_addr *addr,
 					 __be16 port);
 int lb_tgt_del(struct lb_net *ln, struct lb_svc_conf *sc,
@@ -330,7 +330,8 @@ int lb_tgt_del(struct lb_net *ln, struct lb_svc_conf *sc,
 int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
 		  struct lb_tgt_conf *tc, s64 weight, s64 mask,
 		  struct netlink_ext_ack *extack);
-struct lb_tgt_conf *lb_tgt_conf_find(struct lb_svc_conf *sc, s64 id, s64 mark);
+struct lb_tgt_conf *lb_tgt_conf_find(const struct lb_svc_conf *sc, s64 id,
+				     s64 mark);
 void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s);
 const struct lb_target *lb_cfg_target(const struct lb_cfg *cfg, u32 id);
 const struct lb_svc *lb_nat_lookup(const struct lb_cfg *cfg,

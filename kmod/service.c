@@ -454,7 +454,8 @@ static void lb_cfg_free_work(struct work_struct *work)
 	lb_cfg_free(container_of(to_rcu_work(work), struct lb_cfg, free_work));
 }
 
-static struct lb_cfg *lb_cfg_build(struct lb_net *ln)
+/* A snapshot of @services (@n of them), each compiled. */
+static struct lb_cfg *lb_cfg_build(const struct list_head *services, u32 n)
 {
 	u32 i, n_backends = 0, n_vips = 0, max_id = 0;
 	struct lb_svc_conf *sc;
@@ -466,19 +467,16 @@ static struct lb_cfg *lb_cfg_build(struct lb_net *ln)
 	INIT_LIST_HEAD(&cfg->retired);
 	INIT_RCU_WORK(&cfg->free_work, lb_cfg_free_work);
 
-	list_for_each_entry(sc, &ln->services, node) {
+	list_for_each_entry(sc, services, node) {
 		for (i = 0; i < sc->compiled->n_targets; i++)
 			max_id = max(max_id, sc->compiled->targets[i].id);
 		if (sc->compiled->nat)
 			n_backends += sc->compiled->n_targets;
 	}
 
-	cfg->svcs = kvcalloc(ln->n_services ?: 1, sizeof(*cfg->svcs),
-			     GFP_KERNEL_ACCOUNT);
-	cfg->nat = kvcalloc(ln->n_services ?: 1, sizeof(*cfg->nat),
-			    GFP_KERNEL_ACCOUNT);
-	cfg->vips = kvcalloc(ln->n_services ?: 1, sizeof(*cfg->vips),
-			     GFP_KERNEL_ACCOUNT);
+	cfg->svcs = kvcalloc(n ?: 1, sizeof(*cfg->svcs), GFP_KERNEL_ACCOUNT);
+	cfg->nat = kvcalloc(n ?: 1, sizeof(*cfg->nat), GFP_KERNEL_ACCOUNT);
+	cfg->vips = kvcalloc(n ?: 1, sizeof(*cfg->vips), GFP_KERNEL_ACCOUNT);
 	cfg->backends = kvcalloc(n_backends ?: 1, sizeof(*cfg->backends),
 				 GFP_KERNEL_ACCOUNT);
 	cfg->by_id = kvcalloc(max_id + 1, sizeof(*cfg->by_id),
@@ -490,7 +488,7 @@ static struct lb_cfg *lb_cfg_build(struct lb_net *ln)
 	}
 	cfg->n_ids = max_id + 1;
 
-	list_for_each_entry(sc, &ln->services, node) {
+	list_for_each_entry(sc, services, node) {
 		const struct lb_svc *svc = sc->compiled;
 
 		for (i = 0; i < svc->n_targets; i++)
@@ -547,7 +545,7 @@ static int lb_commit(struct lb_net *ln, struct lb_svc_conf *sc,
 		stale = sc->compiled;
 		sc->compiled = fresh;
 	}
-	cfg = lb_cfg_build(ln);
+	cfg = lb_cfg_build(&ln->services, ln->n_services);
 	if (!cfg) {
 		if (sc) {
 			sc->compiled = stale;
@@ -566,19 +564,27 @@ static int lb_commit(struct lb_net *ln, struct lb_svc_conf *sc,
 
 /* Configuration objects */
 
-struct lb_svc_conf *lb_svc_conf_find(struct lb_net *ln,
-				     const struct lb_match *m)
+/* The service of @services that matches exactly @m. */
+static struct lb_svc_conf *lb_svc_conf_find_in(const struct list_head *services,
+					       const struct lb_match *m)
 {
 	struct lb_svc_conf *sc;
 
-	list_for_each_entry(sc, &ln->services, node)
+	list_for_each_entry(sc, services, node)
 		if (lb_match_equal(&sc->m, m))
 			return sc;
 	return NULL;
 }
 
+struct lb_svc_conf *lb_svc_conf_find(struct lb_net *ln,
+				     const struct lb_match *m)
+{
+	return lb_svc_conf_find_in(&ln->services, m);
+}
+
 /* A path by id or mark (-1: any), or a backend by id. */
-struct lb_tgt_conf *lb_tgt_conf_find(struct lb_svc_conf *sc, s64 id, s64 mark)
+struct lb_tgt_conf *lb_tgt_conf_find(const struct lb_svc_conf *sc, s64 id,
+				     s64 mark)
 {
 	struct lb_tgt_conf *tc;
 
@@ -590,7 +596,7 @@ struct lb_tgt_conf *lb_tgt_conf_find(struct lb_svc_conf *sc, s64 id, s64 mark)
 	return NULL;
 }
 
-struct lb_tgt_conf *lb_backend_conf_find(struct lb_svc_conf *sc,
+struct lb_tgt_conf *lb_backend_conf_find(const struct lb_svc_conf *sc,
 					 const union lb_addr *addr,
 					 __be16 port)
 {
@@ -822,37 +828,72 @@ static u32 lb_tgt_id_alloc(struct lb_net *ln)
 	return id;
 }
 
+/* Can @sc take one more target of @weight? */
+static int lb_check_room(const struct lb_svc_conf *sc, u32 weight,
+			 struct netlink_ext_ack *extack)
+{
+	if (weight > LB_WEIGHT_MAX) {
+		NL_SET_ERR_MSG(extack, "weight above 65535");
+		return -ERANGE;
+	}
+	if (sc->n_targets >= LB_TARGETS_MAX) {
+		NL_SET_ERR_MSG(extack, "too many targets in this service");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* A target for @sc, checked, without an id or counters yet. */
+static struct lb_tgt_conf *lb_tgt_conf_alloc(const struct lb_svc_conf *sc,
+					     u32 weight,
+					     struct netlink_ext_ack *extack)
+{
+	struct lb_tgt_conf *tc;
+	int err;
+
+	err = lb_check_room(sc, weight, extack);
+	if (err)
+		return ERR_PTR(err);
+	tc = kzalloc(sizeof(*tc), GFP_KERNEL_ACCOUNT);
+	if (!tc)
+		return ERR_PTR(-ENOMEM);
+	tc->weight = weight;
+	return tc;
+}
+
+/* An id and counters of its own for @tc; on failure it has neither. */
+static int lb_tgt_conf_init(struct lb_net *ln, struct lb_tgt_conf *tc,
+			    struct netlink_ext_ack *extack)
+{
+	tc->id = lb_tgt_id_alloc(ln);
+	if (!tc->id) {
+		NL_SET_ERR_MSG(extack, "no free target id");
+		return -ENOSPC;
+	}
+	tc->cnt = lb_counters_new();
+	if (!tc->cnt) {
+		ida_free(&ln->tgt_ids, tc->id);
+		tc->id = 0;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* A new target with an id and counters, not yet in a service. */
 static struct lb_tgt_conf *lb_tgt_conf_new(struct lb_net *ln,
 					   struct lb_svc_conf *sc, u32 weight,
 					   struct netlink_ext_ack *extack)
 {
-	struct lb_tgt_conf *tc;
+	struct lb_tgt_conf *tc = lb_tgt_conf_alloc(sc, weight, extack);
+	int err;
 
-	if (weight > LB_WEIGHT_MAX) {
-		NL_SET_ERR_MSG(extack, "weight above 65535");
-		return ERR_PTR(-ERANGE);
-	}
-	if (sc->n_targets >= LB_TARGETS_MAX) {
-		NL_SET_ERR_MSG(extack, "too many targets in this service");
-		return ERR_PTR(-ENOSPC);
-	}
-	tc = kzalloc(sizeof(*tc), GFP_KERNEL_ACCOUNT);
-	if (!tc)
-		return ERR_PTR(-ENOMEM);
-	tc->id = lb_tgt_id_alloc(ln);
-	if (!tc->id) {
+	if (IS_ERR(tc))
+		return tc;
+	err = lb_tgt_conf_init(ln, tc, extack);
+	if (err) {
 		kfree(tc);
-		NL_SET_ERR_MSG(extack, "no free target id");
-		return ERR_PTR(-ENOSPC);
+		return ERR_PTR(err);
 	}
-	tc->cnt = lb_counters_new();
-	if (!tc->cnt) {
-		ida_free(&ln->tgt_ids, tc->id);
-		kfree(tc);
-		return ERR_PTR(-ENOMEM);
-	}
-	tc->weight = weight;
 	return tc;
 }
 
@@ -873,12 +914,10 @@ static int lb_tgt_insert(struct lb_net *ln, struct lb_svc_conf *sc,
 	return err;
 }
 
-int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
-	       u32 weight, struct netlink_ext_ack *extack)
+/* May @sc take a path of @mark and @mask? */
+static int lb_check_path(const struct lb_svc_conf *sc, u32 mark, u32 mask,
+			 struct netlink_ext_ack *extack)
 {
-	struct lb_tgt_conf *tc;
-
-	lockdep_assert_held(&ln->lock);
 	if (lb_svc_conf_is_nat(sc)) {
 		NL_SET_ERR_MSG(extack,
 			       "the service is a VIP with backends: a service holds paths or backends, not both");
@@ -892,6 +931,19 @@ int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
 		NL_SET_ERR_MSG(extack, "the service has a path with this mark");
 		return -EEXIST;
 	}
+	return 0;
+}
+
+int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
+	       u32 weight, struct netlink_ext_ack *extack)
+{
+	struct lb_tgt_conf *tc;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	err = lb_check_path(sc, mark, mask, extack);
+	if (err)
+		return err;
 	tc = lb_tgt_conf_new(ln, sc, weight, extack);
 	if (IS_ERR(tc))
 		return PTR_ERR(tc);
@@ -918,6 +970,49 @@ static int lb_check_nat_match(const struct lb_match *m,
 	return 0;
 }
 
+/* May @sc take the backend @addr:@port? */
+static int lb_check_backend(const struct lb_svc_conf *sc,
+			    const union lb_addr *addr, __be16 port,
+			    struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (sc->n_targets && !lb_svc_conf_is_nat(sc)) {
+		NL_SET_ERR_MSG(extack,
+			       "the service has paths: a service holds paths or backends, not both");
+		return -EINVAL;
+	}
+	err = lb_check_nat_match(&sc->m, extack);
+	if (err)
+		return err;
+	if (!port) {
+		NL_SET_ERR_MSG(extack, "a backend needs a port");
+		return -EINVAL;
+	}
+	if (sc->mode != LB_MODE_FLOW && !sc->auto_mode) {
+		NL_SET_ERR_MSG(extack,
+			       "a service with backends keeps each flow on its backend: set mode flow first");
+		return -EINVAL;
+	}
+	if (lb_backend_conf_find(sc, addr, port)) {
+		NL_SET_ERR_MSG(extack, "the service has this backend");
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* A first backend: flow mode, and Maglev unless a scheduler was chosen. */
+static void lb_svc_conf_make_nat(struct lb_svc_conf *sc)
+{
+	if (!sc->nat) {
+		if (sc->auto_mode)
+			sc->mode = LB_MODE_FLOW;
+		if (sc->auto_sched)
+			sc->sched = LB_SCHED_MAGLEV;
+	}
+	sc->nat = 1;
+}
+
 /**
  * lb_backend_add() - add a backend (real server) to a service
  * @ln: namespace state, locked
@@ -940,39 +1035,15 @@ int lb_backend_add(struct lb_net *ln, struct lb_svc_conf *sc,
 	int err;
 
 	lockdep_assert_held(&ln->lock);
-	if (sc->n_targets && !lb_svc_conf_is_nat(sc)) {
-		NL_SET_ERR_MSG(extack,
-			       "the service has paths: a service holds paths or backends, not both");
-		return -EINVAL;
-	}
-	err = lb_check_nat_match(&sc->m, extack);
+	err = lb_check_backend(sc, addr, port, extack);
 	if (err)
 		return err;
-	if (!port) {
-		NL_SET_ERR_MSG(extack, "a backend needs a port");
-		return -EINVAL;
-	}
-	if (sc->mode != LB_MODE_FLOW && !sc->auto_mode) {
-		NL_SET_ERR_MSG(extack,
-			       "a service with backends keeps each flow on its backend: set mode flow first");
-		return -EINVAL;
-	}
-	if (lb_backend_conf_find(sc, addr, port)) {
-		NL_SET_ERR_MSG(extack, "the service has this backend");
-		return -EEXIST;
-	}
 	tc = lb_tgt_conf_new(ln, sc, weight, extack);
 	if (IS_ERR(tc))
 		return PTR_ERR(tc);
 	tc->addr = *addr;
 	tc->port = port;
-	if (!sc->nat) {
-		if (sc->auto_mode)
-			sc->mode = LB_MODE_FLOW;
-		if (sc->auto_sched)
-			sc->sched = LB_SCHED_MAGLEV;
-	}
-	sc->nat = 1;
+	lb_svc_conf_make_nat(sc);
 	err = lb_tgt_insert(ln, sc, tc);
 	if (err) {
 		sc->mode = old_mode;
@@ -1039,9 +1110,7 @@ int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
 int lb_net_init(struct lb_net *ln, u32 flow_max)
 {
 	struct lb_cfg *cfg;
-	int err;
-
-	int cpu;
+	int err, cpu;
 
 	mutex_init(&ln->lock);
 	INIT_LIST_HEAD(&ln->services);
@@ -1055,7 +1124,7 @@ int lb_net_init(struct lb_net *ln, u32 flow_max)
 		u64_stats_init(&per_cpu_ptr(ln->ns_stats, cpu)->syncp);
 
 	mutex_lock(&ln->lock);
-	cfg = lb_cfg_build(ln);
+	cfg = lb_cfg_build(&ln->services, ln->n_services);
 	mutex_unlock(&ln->lock);
 	if (!cfg) {
 		err = -ENOMEM;

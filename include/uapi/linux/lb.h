@@ -55,7 +55,6 @@
 
 #define LB_GENL_NAME		"lb"
 #define LB_GENL_VERSION		1
-#define LB_GENL_MCGRP_CONFIG	"config"	/* change notifications */
 
 /* Limits the kernel enforces (and lbctl checks first). */
 #define LB_WEIGHT_MAX		65535
@@ -110,7 +109,8 @@ enum lb_sched {
  * @LB_CMD_SVC_GET: get one service (LB_A_SVC names it) or dump all.
  *	Replies carry LB_A_SVC with its targets and counters nested.
  * @LB_CMD_SVC_NEW: add a service.  LB_A_SVC: match, and optionally mode,
- *	scheduler and flowlet timeout.  Refused if the same match exists.
+ *	scheduler, flowlet timeout and LB_SVC_A_NAT.  Refused if the same
+ *	match exists.
  * @LB_CMD_SVC_DEL: delete a service and its targets; its flows move to
  *	whatever service matches them next.
  * @LB_CMD_SVC_SET: change a service.  LB_A_SVC names it and may carry a new
@@ -134,26 +134,27 @@ enum lb_sched {
  * @LB_CMD_FLOW_FLUSH: forget every flow; next packets choose anew.
  * @LB_CMD_INFO_GET: namespace-wide settings and figures (LB_A_INFO).
  * @LB_CMD_RESTORE: replace the namespace's whole configuration at once.
- *	LB_A_SVCS holds every service as an LB_A_SVC: its match, optional
- *	mode, scheduler and flowlet timeout (defaults as LB_CMD_SVC_NEW), and
- *	its targets in LB_SVC_A_TARGETS as LB_A_TGT nests (a path's mark,
- *	optional mask and weight, or a backend's address, port and optional
- *	weight; no id), the layout of LB_CMD_SVC_GET replies without
- *	counters.  No LB_A_SVCS, or an empty one: no service.  The whole
- *	request is checked before anything changes; a rejection names the
- *	offending attribute (extack NLMSGERR_ATTR_OFFS) and changes nothing.
- *	Readers see the old configuration or the new one, never a mix.  A
- *	target present before and after (same service match; same mark, or
- *	same backend address and port) keeps its id, counters and flows.
- *
- * Notifications: after every change, the kernel sends a message to the
- * multicast group LB_GENL_MCGRP_CONFIG of the namespace, with the command
- * of the change (LB_CMD_SVC_NEW ... LB_CMD_TGT_SET, LB_CMD_FLOW_FLUSH,
- * LB_CMD_RESTORE).  For service and target changes it carries LB_A_SVC,
- * the service after the change (as it was, for LB_CMD_SVC_DEL) with its
- * targets but without counters, and for target changes also LB_A_TGT,
- * the target (as it was, for LB_CMD_TGT_DEL).  LB_CMD_FLOW_FLUSH and
- * LB_CMD_RESTORE carry nothing: a listener dumps the services again.
+ *	The request carries only LB_A_SVCS, at least one; each holds
+ *	services as LB_A_SVC nests, and the services of all of them, in
+ *	order, are the new configuration (several LB_A_SVCS, because an
+ *	attribute is at most 64 KiB; one empty LB_A_SVCS: no service).  An
+ *	LB_A_SVC is what LB_CMD_SVC_NEW takes (match, optional mode,
+ *	scheduler, flowlet timeout, LB_SVC_A_NAT; the same defaults) and its
+ *	targets in LB_SVC_A_TARGETS, as LB_A_TGT nests in order: what
+ *	LB_CMD_TGT_NEW takes (a path's mark, optional mask and weight, or a
+ *	backend's address, port and optional weight; no id).  That is the
+ *	layout of LB_CMD_SVC_GET replies without ids and counters, and the
+ *	result is what those LB_CMD_SVC_NEW and LB_CMD_TGT_NEW requests
+ *	would make in an empty namespace, in that order (a first backend puts
+ *	a service without mode in flow mode, ...).  The whole request is
+ *	checked before anything changes; a rejection names the offending
+ *	attribute, or the LB_A_SVC or LB_A_TGT it is in (extack
+ *	NLMSGERR_ATTR_OFFS), and changes nothing.  Readers see the old
+ *	configuration or the new one, never a mix.  A service with the match
+ *	of one configured before keeps its counters, and a target of it with
+ *	the mark, or the address and port, of one of that one's targets keeps
+ *	its id, counters and flows; every other target's flows move as after
+ *	LB_CMD_TGT_DEL.  Services are dumped in the order given.
  */
 enum lb_cmd {
 	LB_CMD_UNSPEC,
@@ -182,7 +183,8 @@ enum lb_cmd {
  * @LB_A_FLOW: nest, enum lb_flow_attr (replies)
  * @LB_A_INFO: nest, enum lb_info_attr (replies)
  * @LB_A_PAD: padding for 64-bit attributes
- * @LB_A_SVCS: nest of LB_A_SVC, a whole configuration (LB_CMD_RESTORE)
+ * @LB_A_SVCS: nest of LB_A_SVC: services of a whole configuration
+ *	(LB_CMD_RESTORE only)
  */
 enum lb_attr {
 	LB_A_UNSPEC,
@@ -213,10 +215,15 @@ enum lb_attr {
  * @LB_SVC_A_MODE: u8, enum lb_mode
  * @LB_SVC_A_SCHED: u8, enum lb_sched
  * @LB_SVC_A_FLOWLET_US: u32, flowlet idle gap in microseconds
- * @LB_SVC_A_TARGETS: nest of LB_A_TGT (replies, notifications and
- *	LB_CMD_RESTORE)
+ * @LB_SVC_A_TARGETS: nest of LB_A_TGT (replies and LB_CMD_RESTORE only)
  * @LB_SVC_A_STATS: nest, enum lb_stats_attr (replies)
  * @LB_SVC_A_PAD: padding
+ * @LB_SVC_A_NAT: flag, a NAT service: it has backends, or had, or was
+ *	added with this flag; without backends its packets are dropped
+ *	(LB_INFO_A_NAT_DROPS).  In replies, and in LB_CMD_SVC_NEW and
+ *	LB_CMD_RESTORE, where the service must be able to hold backends (one
+ *	VIP, TCP or UDP, a port; mode flow or none) and is then as after a
+ *	first backend.  LB_CMD_SVC_SET refuses it.
  */
 enum lb_svc_attr {
 	LB_SVC_A_UNSPEC,
@@ -234,6 +241,7 @@ enum lb_svc_attr {
 	LB_SVC_A_TARGETS,
 	LB_SVC_A_STATS,
 	LB_SVC_A_PAD,
+	LB_SVC_A_NAT,
 	__LB_SVC_A_MAX
 };
 

@@ -33,6 +33,7 @@
 struct net;
 struct net_device;
 struct netlink_ext_ack;
+struct nlattr;
 
 union lb_addr {
 	__be32 ip;
@@ -200,6 +201,8 @@ struct lb_cfg {
 	struct rcu_work free_work;
 };
 
+#define LB_ID_MAX	65535	/* target ids: 1..LB_ID_MAX, handed out cyclically */
+
 struct lb_tgt_conf {
 	struct list_head node;
 	u32 id;
@@ -207,6 +210,7 @@ struct lb_tgt_conf {
 	u32 mask;
 	u32 weight;
 	__be16 port;		/* non-zero: a backend */
+	u8 id_shared:1;		/* restore: another target holds the id too */
 	union lb_addr addr;
 	struct lb_counters *cnt;
 };
@@ -218,12 +222,21 @@ struct lb_svc_conf {
 	u8 sched;
 	u8 auto_mode:1;		/* mode and scheduler were defaults, which */
 	u8 auto_sched:1;	/* a first backend may change */
-	u8 nat:1;		/* had a backend: a VIP until deleted */
+	u8 nat:1;		/* a VIP (had a backend, or nat): until deleted */
 	u32 flowlet_us;
 	u32 n_targets;
 	struct list_head targets;	/* in the order they were added */
 	struct lb_counters *cnt;
 	struct lb_svc *compiled;
+};
+
+/*
+ * A whole configuration being built for LB_CMD_RESTORE: services and
+ * their targets, checked, without counters or ids until it is committed.
+ */
+struct lb_restore {
+	struct list_head services;	/* struct lb_svc_conf, in order */
+	u32 n_services;
 };
 
 struct lb_flow {
@@ -312,7 +325,8 @@ int lb_match_init(struct lb_match *m, u8 family,
 		  __be16 dport, const char *iifname,
 		  struct netlink_ext_ack *extack);
 int lb_svc_add(struct lb_net *ln, const struct lb_match *m, int mode,
-	       int sched, u32 flowlet_us, struct netlink_ext_ack *extack);
+	       int sched, u32 flowlet_us, bool nat,
+	       struct netlink_ext_ack *extack);
 int lb_svc_del(struct lb_net *ln, struct lb_svc_conf *sc);
 int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
 		  int sched, s64 flowlet_us, const u32 *weights, u32 n_weights,
@@ -343,6 +357,18 @@ const struct lb_backend_ref *lb_backend_find(const struct lb_cfg *cfg,
 					     const union lb_addr *addr,
 					     __be16 port, u32 *n);
 void lb_ns_stats_read(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops);
+void lb_restore_init(struct lb_restore *r);
+void lb_restore_free(struct lb_restore *r);
+struct lb_svc_conf *lb_restore_svc(struct lb_restore *r,
+				   const struct lb_match *m, int mode,
+				   int sched, u32 flowlet_us, bool nat,
+				   struct netlink_ext_ack *extack);
+int lb_restore_path(struct lb_svc_conf *sc, u32 mark, u32 mask, u32 weight,
+		    struct netlink_ext_ack *extack);
+int lb_restore_backend(struct lb_svc_conf *sc, const union lb_addr *addr,
+		       __be16 port, u32 weight, struct netlink_ext_ack *extack);
+int lb_restore_commit(struct lb_net *ln, struct lb_restore *r,
+		      struct netlink_ext_ack *extack);
 
 /* sched.c */
 u32 lb_wrr_build(const u32 *weights, u32 n, u8 *order, u32 max_len);
@@ -397,6 +423,8 @@ int lb_hooks_register(struct net *net);
 void lb_hooks_unregister(struct net *net);
 
 /* netlink.c */
+int lb_nl_restore_attrs(struct lb_net *ln, const struct nlattr *head, int len,
+			struct netlink_ext_ack *extack);
 int lb_genl_register(void);
 void lb_genl_unregister(void);
 

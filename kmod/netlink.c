@@ -16,6 +16,16 @@
 #define LB_REPLY_ONLY(what) \
 	{ .type = NLA_REJECT, .reject_message = what " are read-only" }
 
+static const struct nla_policy lb_tgt_policy[LB_TGT_A_MAX + 1] = {
+	[LB_TGT_A_ID] = { .type = NLA_U32 },
+	[LB_TGT_A_MARK] = { .type = NLA_U32 },
+	[LB_TGT_A_MASK] = { .type = NLA_U32 },
+	[LB_TGT_A_WEIGHT] = { .type = NLA_U32 },
+	[LB_TGT_A_STATS] = LB_REPLY_ONLY("counters"),
+	[LB_TGT_A_ADDR] = { .type = NLA_BINARY, .len = 16 },
+	[LB_TGT_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
 static const struct nla_policy lb_svc_policy[LB_SVC_A_MAX + 1] = {
 	[LB_SVC_A_FAMILY] = { .type = NLA_U8 },
 	[LB_SVC_A_DADDR] = { .type = NLA_BINARY, .len = 16 },
@@ -28,19 +38,10 @@ static const struct nla_policy lb_svc_policy[LB_SVC_A_MAX + 1] = {
 	[LB_SVC_A_MODE] = { .type = NLA_U8 },
 	[LB_SVC_A_SCHED] = { .type = NLA_U8 },
 	[LB_SVC_A_FLOWLET_US] = { .type = NLA_U32 },
-	[LB_SVC_A_TARGETS] = { .type = NLA_REJECT,
-			       .reject_message = "use path add to add targets" },
+	/* Only LB_CMD_RESTORE takes them: lb_nl_parse_svc() refuses them. */
+	[LB_SVC_A_TARGETS] = NLA_POLICY_NESTED_ARRAY(lb_tgt_policy),
 	[LB_SVC_A_STATS] = LB_REPLY_ONLY("counters"),
-};
-
-static const struct nla_policy lb_tgt_policy[LB_TGT_A_MAX + 1] = {
-	[LB_TGT_A_ID] = { .type = NLA_U32 },
-	[LB_TGT_A_MARK] = { .type = NLA_U32 },
-	[LB_TGT_A_MASK] = { .type = NLA_U32 },
-	[LB_TGT_A_WEIGHT] = { .type = NLA_U32 },
-	[LB_TGT_A_STATS] = LB_REPLY_ONLY("counters"),
-	[LB_TGT_A_ADDR] = { .type = NLA_BINARY, .len = 16 },
-	[LB_TGT_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[LB_SVC_A_NAT] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy lb_policy[LB_A_MAX + 1] = {
@@ -51,6 +52,7 @@ static const struct nla_policy lb_policy[LB_A_MAX + 1] = {
 			  .reject_message = "weights go inside LB_A_WEIGHTS" },
 	[LB_A_FLOW] = LB_REPLY_ONLY("flows"),
 	[LB_A_INFO] = LB_REPLY_ONLY("figures"),
+	[LB_A_SVCS] = NLA_POLICY_NESTED_ARRAY(lb_svc_policy),
 };
 
 static struct genl_family lb_genl_family;
@@ -127,11 +129,19 @@ static int lb_nl_match(struct nlattr **tb, struct lb_match *m,
 
 static int lb_nl_parse_svc(struct genl_info *info, struct nlattr **tb)
 {
+	int err;
+
 	memset(tb, 0, sizeof(*tb) * (LB_SVC_A_MAX + 1));
 	if (!info->attrs[LB_A_SVC])
 		return 0;
-	return nla_parse_nested(tb, LB_SVC_A_MAX, info->attrs[LB_A_SVC],
-				lb_svc_policy, info->extack);
+	err = nla_parse_nested(tb, LB_SVC_A_MAX, info->attrs[LB_A_SVC],
+			       lb_svc_policy, info->extack);
+	if (!err && tb[LB_SVC_A_TARGETS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[LB_SVC_A_TARGETS],
+				    "targets come one by one (path add, backend add) or with a whole configuration (restore)");
+		err = -EINVAL;
+	}
+	return err;
 }
 
 /*
@@ -259,7 +269,7 @@ static int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 			 nla_get_u8(tb[LB_SVC_A_SCHED]) : -1,
 			 lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
 				    lb_defaults.flowlet_us),
-			 info->extack);
+			 nla_get_flag(tb[LB_SVC_A_NAT]), info->extack);
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -323,6 +333,11 @@ static int lb_nl_svc_set(struct sk_buff *skb, struct genl_info *info)
 	err = lb_nl_parse_svc(info, tb);
 	if (err)
 		return err;
+	if (tb[LB_SVC_A_NAT]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[LB_SVC_A_NAT],
+				    "a service becomes a VIP with its first backend, or when added");
+		return -EINVAL;
+	}
 	if (!tb[LB_SVC_A_MODE] && !tb[LB_SVC_A_SCHED] &&
 	    !tb[LB_SVC_A_FLOWLET_US] && !info->attrs[LB_A_WEIGHTS]) {
 		NL_SET_ERR_MSG(info->extack,
@@ -458,6 +473,171 @@ static int lb_nl_flow_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* Whole configurations */
+
+/* A rejection that named no attribute is about @nla (a service, a target). */
+static void lb_nl_blame(struct netlink_ext_ack *extack,
+			const struct nlattr *nla)
+{
+	if (extack && !extack->bad_attr)
+		NL_SET_BAD_ATTR(extack, nla);
+}
+
+/* What lb_nl_weights() says of a nest with bytes after its last entry. */
+static int lb_nl_trailing(const struct nlattr *nest, int rem,
+			  struct netlink_ext_ack *extack)
+{
+	if (!rem)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, nest, "trailing bytes in a nest");
+	return -EINVAL;
+}
+
+/* An LB_A_TGT of LB_SVC_A_TARGETS: checked as LB_CMD_TGT_NEW checks it. */
+static int lb_nl_restore_tgt(struct lb_svc_conf *sc, const struct nlattr *nla,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tt[LB_TGT_A_MAX + 1];
+	union lb_addr addr;
+	__be16 port;
+	int err;
+
+	if (nla_type(nla) != LB_A_TGT) {
+		NL_SET_ERR_MSG_ATTR(extack, nla, "targets are LB_A_TGT nests");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tt, LB_TGT_A_MAX, nla, lb_tgt_policy, extack);
+	if (err)
+		return err;
+	if (tt[LB_TGT_A_ID]) {
+		NL_SET_ERR_MSG_ATTR(extack, tt[LB_TGT_A_ID],
+				    "ids are chosen by the kernel");
+		return -EINVAL;
+	}
+	if (tt[LB_TGT_A_ADDR] || tt[LB_TGT_A_PORT]) {
+		err = lb_nl_backend(sc, tt, &addr, &port, extack) ?:
+		      lb_restore_backend(sc, &addr, port,
+					 lb_nla_u32(tt[LB_TGT_A_WEIGHT], 1),
+					 extack);
+	} else if (tt[LB_TGT_A_MARK]) {
+		err = lb_restore_path(sc, nla_get_u32(tt[LB_TGT_A_MARK]),
+				      lb_nla_u32(tt[LB_TGT_A_MASK], ~0U),
+				      lb_nla_u32(tt[LB_TGT_A_WEIGHT], 1),
+				      extack);
+	} else {
+		NL_SET_ERR_MSG(extack,
+			       "a path needs a mark, a backend an address and port");
+		err = -EINVAL;
+	}
+	if (err)
+		lb_nl_blame(extack, nla);
+	return err;
+}
+
+/* An LB_A_SVC of LB_A_SVCS: checked as LB_CMD_SVC_NEW checks it. */
+static int lb_nl_restore_svc(struct lb_restore *r, const struct nlattr *nla,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	const struct nlattr *t;
+	struct lb_svc_conf *sc;
+	struct lb_match m;
+	int err, rem;
+
+	if (nla_type(nla) != LB_A_SVC) {
+		NL_SET_ERR_MSG_ATTR(extack, nla, "services are LB_A_SVC nests");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, LB_SVC_A_MAX, nla, lb_svc_policy, extack);
+	if (err)
+		return err;
+	err = lb_nl_match(tb, &m, extack);
+	if (err)
+		goto blame;
+	sc = lb_restore_svc(r, &m,
+			    tb[LB_SVC_A_MODE] ? nla_get_u8(tb[LB_SVC_A_MODE]) : -1,
+			    tb[LB_SVC_A_SCHED] ?
+			    nla_get_u8(tb[LB_SVC_A_SCHED]) : -1,
+			    lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
+				       lb_defaults.flowlet_us),
+			    nla_get_flag(tb[LB_SVC_A_NAT]), extack);
+	if (IS_ERR(sc)) {
+		err = PTR_ERR(sc);
+		goto blame;
+	}
+	if (!tb[LB_SVC_A_TARGETS])
+		return 0;
+	nla_for_each_nested(t, tb[LB_SVC_A_TARGETS], rem) {
+		err = lb_nl_restore_tgt(sc, t, extack);
+		if (err)
+			return err;
+	}
+	return lb_nl_trailing(tb[LB_SVC_A_TARGETS], rem, extack);
+blame:
+	lb_nl_blame(extack, nla);
+	return err;
+}
+
+/**
+ * lb_nl_restore_attrs() - replace a namespace's configuration with the one
+ *	LB_CMD_RESTORE's attributes describe
+ * @ln: the namespace
+ * @head: the request's attributes
+ * @len: their length
+ * @extack: where a rejection is explained and pointed at
+ *
+ * Every attribute is parsed and checked, and the configuration it makes
+ * built, before the lock is taken for the commit.
+ * Return: 0, or a negative errno and nothing changed.
+ */
+int lb_nl_restore_attrs(struct lb_net *ln, const struct nlattr *head, int len,
+			struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a, *s;
+	struct lb_restore r;
+	bool seen = false;
+	int rem, srem, err = 0;
+
+	lb_restore_init(&r);
+	nla_for_each_attr(a, head, len, rem) {
+		if (nla_type(a) != LB_A_SVCS) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "a restore carries only LB_A_SVCS");
+			err = -EINVAL;
+			goto out;
+		}
+		seen = true;
+		nla_for_each_nested(s, a, srem) {
+			err = lb_nl_restore_svc(&r, s, extack);
+			if (err)
+				goto out;
+		}
+		err = lb_nl_trailing(a, srem, extack);
+		if (err)
+			goto out;
+	}
+	if (!seen) {
+		/* Not a way to say "none": a request that lost its payload. */
+		NL_SET_ERR_MSG(extack,
+			       "no LB_A_SVCS (an empty one restores no service)");
+		err = -EINVAL;
+		goto out;
+	}
+	mutex_lock(&ln->lock);
+	err = lb_restore_commit(ln, &r, extack);
+	mutex_unlock(&ln->lock);
+out:
+	lb_restore_free(&r);
+	return err;
+}
+
+static int lb_nl_restore(struct sk_buff *skb, struct genl_info *info)
+{
+	return lb_nl_restore_attrs(lb_net(genl_info_net(info)),
+				   genlmsg_data(info->genlhdr),
+				   genlmsg_len(info->genlhdr), info->extack);
+}
+
 /* Replies */
 
 static int lb_nl_put_stats(struct sk_buff *skb, int type,
@@ -554,7 +734,8 @@ static int lb_nl_fill_svc(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	if (!svc || lb_nl_put_match(skb, &sc->m) ||
 	    nla_put_u8(skb, LB_SVC_A_MODE, sc->mode) ||
 	    nla_put_u8(skb, LB_SVC_A_SCHED, sc->sched) ||
-	    nla_put_u32(skb, LB_SVC_A_FLOWLET_US, sc->flowlet_us))
+	    nla_put_u32(skb, LB_SVC_A_FLOWLET_US, sc->flowlet_us) ||
+	    (sc->nat && nla_put_flag(skb, LB_SVC_A_NAT)))
 		goto err;
 	tgts = nla_nest_start(skb, LB_SVC_A_TARGETS);
 	if (!tgts)
@@ -804,6 +985,11 @@ static const struct genl_ops lb_genl_ops[] = {
 	{
 		.cmd = LB_CMD_INFO_GET,
 		.doit = lb_nl_info_get,
+	},
+	{
+		.cmd = LB_CMD_RESTORE,
+		.doit = lb_nl_restore,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

@@ -258,7 +258,7 @@ int lb_params_apply(struct lb_net *ln)
 		struct lb_svc_conf *sc;
 
 		err = lb_svc_add(ln, m, lb_defaults.mode, lb_defaults.sched,
-				 lb_defaults.flowlet_us, NULL);
+				 lb_defaults.flowlet_us, false, NULL);
 		if (err == -EEXIST) {
 			err = 0;	/* the same prefix given twice */
 			continue;

@@ -621,7 +621,7 @@ static void lb_vip_first_backend_mode(struct kunit *test)
 					    IPPROTO_TCP, htons(VPORT + 2),
 					    NULL, NULL), 0);
 	mutex_lock(&ln->lock);
-	err = lb_svc_add(ln, &m, LB_MODE_PACKET, -1, 1000, NULL);
+	err = lb_svc_add(ln, &m, LB_MODE_PACKET, -1, 1000, false, NULL);
 	sc = lb_svc_conf_find(ln, &m);
 	before = rcu_access_pointer(ln->cfg);
 	if (sc)
@@ -710,7 +710,7 @@ static void lb_vip_backend_needs_vip(struct kunit *test)
 						    htons(bad[i].port), NULL,
 						    NULL), 0);
 		mutex_lock(&ln->lock);
-		err = lb_svc_add(ln, &m, -1, -1, 1000, NULL);
+		err = lb_svc_add(ln, &m, -1, -1, 1000, false, NULL);
 		sc = lb_svc_conf_find(ln, &m);
 		before = rcu_access_pointer(ln->cfg);
 		if (!err && sc)

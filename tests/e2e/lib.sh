@@ -33,6 +33,7 @@ ROUTER=10.10.1.2 ROUTER6=fd00:10:1::2
 # comes back (no ICMP error either) to disturb the counts.
 SINK=10.10.3.100 SINK6=fd00:10:3::100
 BG_PIDS=()
+MORE_TESTBEDS=()	# testbed scripts besides $TESTBED that cleanup takes down
 LB_LOADED=0
 
 # This loads a kernel module: never outside the VM that scripts/vm boots.
@@ -342,6 +343,7 @@ _e2e_cleanup() {
 		fi
 	fi
 	[ "${TOPO_UP:-0}" = 1 ] && "$TESTBED" down
+	for tb in ${MORE_TESTBEDS[@]+"${MORE_TESTBEDS[@]}"}; do "$tb" down; done
 	if ! dmesg_check; then
 		[ "$rc" = 0 ] || [ "$rc" = 77 ] && rc=1
 	fi

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# 1000 configuration changes under load lose nothing.  Both seeds' testbeds
+# at once: seed 000's (paths, router lb-router: 8 TCP connections held
+# open, echoing every 0.1 s, and a ping every 10 ms counting losses) and
+# seed 002's (backends, router lb-svc-router: HTTP fetches, each a new
+# connection, and 10 echo connections held open).  Changes, drawn at
+# random (the seed is printed; E2E_SEED repeats a run): path weights,
+# modes, schedulers, a third path added and removed; backend weights of
+# both services, and a web backend drained, removed and added back (after
+# its connections finished: a removal resets only connections still open
+# on it, and it has none).  The load runs until the changes are done,
+# however long they take.  Nothing may break: no ping lost, every held
+# connection without an error, every HTTP request answered.
+. "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/svc_lib.sh"
+
+N=${E2E_CHANGES:-1000}
+SEED=${E2E_SEED:-$((EPOCHSECONDS % 32768))}
+RANDOM=$SEED
+log "$N changes, seed $SEED"
+
+lb_load marks=none
+topo_up
+svc_up
+MORE_TESTBEDS=("$SVC_TESTBED")
+TESTBED=$TOP/testbed/netns/seed
+ROUTER_NS=lb-router
+lb_config flow
+pl() { "$LBCTL" -n lb-router "$@"; }
+sl() { "$LBCTL" -n lb-svc-router "$@"; }
+ROUTER_NS=lb-svc-router
+svc_echo "$VIP:9876" tcp wrr
+rlbctl vip add "$VIP:8080" proto tcp || fail "vip add $VIP:8080 failed"
+for j in 1 2 3; do
+	rlbctl backend add "$VIP:8080" "$(srv4 "$j"):$((8030 + j))" || fail "backend add server$j failed"
+done
+ROUTER_NS=lb-router
+
+# The path testbed's server echoes too.
+bg on_server "$TOP/testbed/netns/echo-server" --port 7000
+wait_port lb-server 7000
+rm -f /tmp/stop /tmp/*.ready
+ip netns exec lb-client ping -q -i 0.01 "$SERVER" >/tmp/ping.out 2>&1 &
+ping=$!
+BG_PIDS+=("$ping")
+"$LOADGEN" hold --clients lb-client --per-client 8 --target "$SERVER:7000" --until /tmp/stop \
+	--seconds 900 --ready /tmp/phold.ready --json /tmp/phold.json >/tmp/phold.out 2>&1 &
+phold=$!
+echo "0 * 100 1000000 0.05" >/tmp/http.load
+"$LOADGEN" run /tmp/http.load --until /tmp/stop --deadline 900 --quiet --json /tmp/http.json \
+	>/tmp/http.out 2>&1 &
+http=$!
+"$LOADGEN" hold --per-client 2 --until /tmp/stop --seconds 900 --ready /tmp/hold.ready \
+	--json /tmp/hold.json >/tmp/hold.out 2>&1 &
+hold=$!
+BG_PIDS+=("$phold" "$http" "$hold")
+for ((i = 0; i < 300; i++)); do [ -s /tmp/hold.ready ] && [ -s /tmp/phold.ready ] && break; sleep 0.1; done
+[ -s /tmp/hold.ready ] || fail "the held connections did not come up: $(cat /tmp/hold.out)"
+[ -s /tmp/phold.ready ] || fail "the held connections did not come up: $(cat /tmp/phold.out)"
+
+w() { echo $((RANDOM % 4 + 1)); }	# a weight, 1..4
+modes=(packet flow flowlet) scheds=(wrr maglev wlc)
+path3=0 web3=present since=0
+t0=$EPOCHREALTIME
+for ((n = 1; n <= N; n++)); do
+	case $((RANDOM % 8)) in
+	0) c=(pl set-weights $(w) $(w)); [ "$path3" = 1 ] && c+=($(w)) ;;
+	1) c=(pl set-mode "${modes[RANDOM % 3]}") ;;
+	2) c=(pl set-sched "${scheds[RANDOM % 3]}") ;;
+	3) if [ "$path3" = 0 ]; then c=(pl path add 5 weight "$(w)"); path3=1
+	   else c=(pl path del 5); path3=0; fi ;;
+	4) c=(sl backend set "$VIP:9876" proto tcp "$(srv4 $((RANDOM % 3 + 1))):7000" weight "$(w)") ;;
+	5) j=$((RANDOM % 2 + 1))
+	   c=(sl backend set "$VIP:8080" "$(srv4 "$j"):$((8030 + j))" weight "$(w)") ;;
+	*) # server3 of the web service: drained, removed once its connections
+	   # are done (100 changes later), added back 100 changes after that.
+	   c=(pl show)
+	   if [ "$web3" = present ] && [ $((n - since)) -ge 100 ]; then
+		c=(sl backend set "$VIP:8080" "$(srv4 3):8033" weight 0); web3=drained since=$n
+	   elif [ "$web3" = drained ] && [ $((n - since)) -ge 100 ]; then
+		c=(sl backend del "$VIP:8080" "$(srv4 3):8033"); web3=removed since=$n
+	   elif [ "$web3" = removed ] && [ $((n - since)) -ge 100 ]; then
+		c=(sl backend add "$VIP:8080" "$(srv4 3):8033"); web3=present since=$n
+	   fi ;;
+	esac
+	"${c[@]}" >/dev/null || fail "change $n: lbctl ${c[*]:1} failed"
+	[ $((n % 200)) = 0 ] && log "$n changes"
+done
+secs=$(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000000 ))
+log "$N changes in $secs s"
+touch /tmp/stop
+
+for h in phold hold; do
+	rc=0
+	wait "${!h}" || rc=$?
+	tail -n 1 "/tmp/$h.out" | sed 's/^/#   /'
+	assert_eq "$rc" 0 "held echo connections ($h) through the changes: $(jq -c '[.connections[] | select(.error) | .detail]' "/tmp/$h.json" 2>/dev/null)"
+done
+rc=0
+wait "$http" || rc=$?
+assert_eq "$(jq '.overall.errors' /tmp/http.json)" 0 "HTTP requests that failed: $(jq -c '.errors' /tmp/http.json)"
+assert_eq "$rc" 0 "loadgen run exit"
+nreq=$(jq '.overall.requests' /tmp/http.json)
+assert_ge "$nreq" 100 "HTTP requests during the changes"
+log "HTTP: $nreq requests, every one answered ($(jq -c '.backends | map_values(.requests)' /tmp/http.json))"
+
+kill -INT "$ping"
+wait "$ping" || true
+read -r sent got < <(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' /tmp/ping.out)
+log "ping through the path service: $sent sent, $got answered"
+assert_ge "${sent:-0}" 1000 "pings sent during the changes"
+assert_eq "$got" "$sent" "pings answered"

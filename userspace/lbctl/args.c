@@ -44,15 +44,26 @@ bool is_help(const char *w)
 	       is_word(w, "--help");
 }
 
+static const char *usage_file;
+static unsigned int usage_line;
+
+void usage_at(const char *file, unsigned int line)
+{
+	usage_file = file;
+	usage_line = line;
+}
+
 void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("lbctl: ", stderr);
+	if (usage_file)
+		fprintf(stderr, "%s:%u: ", usage_file, usage_line);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("; try \"lbctl help\"\n", stderr);
+	fputs(usage_file ? "\n" : "; try \"lbctl help\"\n", stderr);
 	exit(EXIT_USAGE);
 }
 

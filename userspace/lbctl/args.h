@@ -32,9 +32,14 @@ void args_done(const struct args *a);
 bool is_word(const char *w, const char *word);
 bool is_help(const char *w);
 
-/* Prints "lbctl: <message>; try "lbctl help"" and exits with EXIT_USAGE. */
+/*
+ * Prints "lbctl: <message>; try "lbctl help"" and exits with EXIT_USAGE;
+ * after usage_at(), "lbctl: FILE:LINE: <message>".
+ */
 void usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
+/* The words being parsed are line @line of @file (restore); NULL: argv. */
+void usage_at(const char *file, unsigned int line);
 
 /* Decimal, or hex with 0x; false if @s is not such a number. */
 bool try_u32(const char *s, uint32_t *v);

@@ -19,8 +19,6 @@
 #include "snapshot.h"
 #include "target.h"
 
-/* What "backend show" does, among the LB_CMD_TGT_* of the others. */
-#define BACKEND_SHOW	LB_CMD_SVC_GET
 
 static const char *family_word(uint8_t family)
 {
@@ -32,14 +30,15 @@ static const char *family_word(uint8_t family)
  * word that is no keyword is the service's VIP (unless "vip" came first),
  * the next the backend.
  */
-static void parse(struct args *a, const char *verb, uint8_t cmd,
-		  struct match *sel, struct tgt_req *t)
+void backend_parse(struct args *a, const char *verb, uint8_t cmd,
+		   struct match *sel, struct tgt_req *t)
 {
 	char buf[ADDR_STRLEN];
 	bool has_addr = false;
 	const char *w;
 
 	memset(sel, 0, sizeof(*sel));
+	memset(t, 0, sizeof(*t));
 	while (args_more(a)) {
 		w = args_peek(a);
 		if (match_parse_arg(a, sel))
@@ -161,7 +160,7 @@ int cmd_backend(struct args *a)
 		{ "list",	BACKEND_SHOW },
 	};
 	const char *w = args_next(a);
-	struct tgt_req t = { 0 };
+	struct tgt_req t;
 	struct match sel;
 	unsigned int i;
 
@@ -169,7 +168,7 @@ int cmd_backend(struct args *a)
 		w = "show";
 	for (i = 0; i < ARRAY_SIZE(verbs); i++) {
 		if (!strcmp(w, verbs[i].verb)) {
-			parse(a, w, verbs[i].cmd, &sel, &t);
+			backend_parse(a, w, verbs[i].cmd, &sel, &t);
 			return run(verbs[i].cmd, &sel, &t);
 		}
 	}

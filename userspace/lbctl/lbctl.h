@@ -47,5 +47,7 @@ int cmd_set_weights(struct args *a);
 int cmd_vip(struct args *a);
 int cmd_path(struct args *a);
 int cmd_backend(struct args *a);
+int cmd_save(struct args *a);
+int cmd_restore(struct args *a);
 
 #endif /* LBCTL_H */

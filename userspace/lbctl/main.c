@@ -53,7 +53,7 @@ static const char usage[] =
 "                                  are placed)\n"
 "  set-weights W... [SEL]          one weight per target, in the order show\n"
 "                                  lists them; all change at once\n"
-"  vip add PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T]\n"
+"  vip add PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T] [nat]\n"
 "  vip set PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T]\n"
 "  vip del PREFIX [MATCH]          a service and its targets\n"
 "  vip show [PREFIX [MATCH]]       as show (also: vip list)\n"
@@ -68,6 +68,14 @@ static const char usage[] =
 "                                  (weight 0 first lets flows finish)\n"
 "  backend show [SVC]              as show, for services with backends\n"
 "                                  (also: backend list)\n"
+"  save                            the whole configuration as the commands\n"
+"                                  that make it, one per line (vip add, path\n"
+"                                  add, backend add), for restore\n"
+"  restore [-f FILE]               make such lines (from FILE, - or by default\n"
+"                                  standard input) the whole configuration,\n"
+"                                  at once: all of it, or none of it on the\n"
+"                                  first error (\"lbctl: FILE:LINE: ...\");\n"
+"                                  # starts a comment\n"
 "  help                            this text (also: lbctl COMMAND help)\n"
 "\n"
 "Services:\n"
@@ -90,7 +98,9 @@ static const char usage[] =
 "    lbctl backend add 192.0.2.10:80 10.0.0.1:8080\n"
 "    lbctl backend add 192.0.2.10:80 10.0.0.2:8080 weight 2\n"
 "  Packets to a VIP that match none of its services are dropped (vip-drops\n"
-"  in show) unless the VIP is an address of this host.\n"
+"  in show) unless the VIP is an address of this host.  A service whose\n"
+"  last backend went stays a VIP: its packets are dropped (nat-drops) until\n"
+"  it has one again; vip add VIP:PORT proto tcp|udp nat makes one so.\n"
 "\n"
 "Values:\n"
 "  MODE     packet: every packet takes the next path (weighted round robin)\n"
@@ -104,12 +114,12 @@ static const char usage[] =
 "           (m & ~MASK) ^ MARK, MASK defaulting to 0xffffffff\n"
 "  ADDR:PORT  a backend: IPv4 ADDR:PORT or [V6ADDR]:PORT, of the VIP's family\n"
 "\n"
-"Changes, flows and flows flush need CAP_NET_ADMIN in the namespace's\n"
-"user namespace; show and stats do not.\n"
+"Changes, flows, flows flush and restore need CAP_NET_ADMIN in the\n"
+"namespace's user namespace; show, stats and save do not.\n"
 "\n"
 "Exit status: 0 done, 1 the kernel refused or another runtime error (such\n"
-"as no service, or two, for a SVC without proto), 2 bad command line\n"
-"(nothing was sent).\n";
+"as no service, or two, for a SVC without proto), 2 bad command line, or\n"
+"for restore a bad line (nothing was sent).\n";
 
 void error_msg(const char *fmt, ...)
 {
@@ -170,6 +180,8 @@ static const struct {
 	{ "vip",		cmd_vip },
 	{ "path",		cmd_path },
 	{ "backend",		cmd_backend },
+	{ "save",		cmd_save },
+	{ "restore",		cmd_restore },
 };
 
 int main(int argc, char **argv)

@@ -171,6 +171,11 @@ bool match_same_but_proto(const struct match *a, const struct match *b)
 	       a->dport == b->dport && !strcmp(a->iif, b->iif);
 }
 
+bool match_equal(const struct match *a, const struct match *b)
+{
+	return match_same_but_proto(a, b) && a->proto == b->proto;
+}
+
 /*
  * FAMILY and DPLEN go out even for "any", so the kernel can tell a
  * selector (vip any: family 0, plen 0) from a request that names none.
@@ -275,6 +280,51 @@ const char *match_str(const struct match *m, char *buf, unsigned int len)
 		n += snprintf(buf + n, len - n, " proto %s",
 			      proto_name(m->proto, p, sizeof(p)));
 	if (m->dport && n >= 0 && (unsigned int)n < len)
+		n += snprintf(buf + n, len - n, " port %u", m->dport);
+	if (m->iif[0] && n >= 0 && (unsigned int)n < len)
+		snprintf(buf + n, len - n, " iif %s", m->iif);
+	return buf;
+}
+
+/* A prefix as written: "10.0.0.1" at full length, "[fd00::/64]:80" with a port. */
+static const char *prefix_arg(uint8_t family, const union lb_addr *addr,
+			      uint8_t plen, uint16_t port, char *buf,
+			      unsigned int len)
+{
+	char a[INET6_ADDRSTRLEN + 4];	/* and "/128" */
+
+	if (plen == addr_bits(family))
+		return endpoint_str(family, addr, port, buf, len);
+	prefix_str(family, addr, plen, a, sizeof(a));
+	if (!port)
+		snprintf(buf, len, "%s", a);
+	else if (family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", a, port);
+	else
+		snprintf(buf, len, "%s:%u", a, port);
+	return buf;
+}
+
+const char *match_args(const struct match *m, char *buf, unsigned int len)
+{
+	bool any = !m->daddr_len;
+	char a[ADDR_STRLEN], p[8];
+	int n;
+
+	if (any)
+		n = snprintf(buf, len, "any");
+	else
+		n = snprintf(buf, len, "%s",
+			     prefix_arg(m->family, &m->daddr, m->dplen,
+					m->dport, a, sizeof(a)));
+	if (m->saddr_len && n >= 0 && (unsigned int)n < len)
+		n += snprintf(buf + n, len - n, " from %s",
+			      prefix_arg(m->family, &m->saddr, m->splen, 0, a,
+					 sizeof(a)));
+	if (m->proto && n >= 0 && (unsigned int)n < len)
+		n += snprintf(buf + n, len - n, " proto %s",
+			      proto_name(m->proto, p, sizeof(p)));
+	if (any && m->dport && n >= 0 && (unsigned int)n < len)
 		n += snprintf(buf + n, len - n, " port %u", m->dport);
 	if (m->iif[0] && n >= 0 && (unsigned int)n < len)
 		snprintf(buf + n, len - n, " iif %s", m->iif);

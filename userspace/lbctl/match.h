@@ -54,6 +54,8 @@ void match_finish_nat(struct match *m);
 bool match_is_nat(const struct match *m);
 /* The same match but perhaps for the protocol. */
 bool match_same_but_proto(const struct match *a, const struct match *b);
+/* The same match: they name the same service. */
+bool match_equal(const struct match *a, const struct match *b);
 
 /* Into the LB_A_SVC nest being built: the match fields. */
 void match_put(struct nlmsghdr *nlh, const struct match *m);
@@ -64,6 +66,11 @@ int match_read_done(struct match *m);
 
 /* "vip 10.0.0.0/8 proto tcp port 80": a selector that names it again. */
 const char *match_str(const struct match *m, char *buf, unsigned int len);
+/*
+ * "10.0.0.100:80 proto tcp": the same as the words after "vip add", the
+ * port with the address (VIP:PORT, as backend add's SVC wants it).
+ */
+const char *match_args(const struct match *m, char *buf, unsigned int len);
 /* The match's keys of the service's JSON object. */
 void match_json(const struct match *m);
 

@@ -4,6 +4,7 @@
  * request at a time, its replies and its acknowledgment.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@
 #include "nl.h"
 #include "nlerr.h"
 
-/* Requests are small: even 256 weights take 2 KiB. */
+/* Requests are small: even 256 weights take 2 KiB (restore: nl_request_in). */
 #define NL_TX_SIZE	8192
 /* Dump messages are at most 32 KiB; a service with 256 paths is ~29 KiB. */
 #define NL_RX_SIZE	65536
@@ -170,6 +171,21 @@ static void clear_error(struct nl *nl)
 	nl->has_miss_nest = false;
 }
 
+/*
+ * The kernel refuses a message larger than the socket's send buffer.
+ * SO_SNDBUFFORCE goes past net.core.wmem_max, with CAP_NET_ADMIN (which
+ * a change needs anyway); SO_SNDBUF goes up to it.
+ */
+static void fit_sndbuf(struct nl *nl, uint32_t len)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+	int want = len + 4096;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want,
+		       sizeof(want)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+}
+
 int nl_talk(struct nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
 	struct talk t = { .nl = nl, .cb = cb, .data = data };
@@ -179,6 +195,8 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 	clear_error(nl);
 	req->nlmsg_seq = ++nl->seq;
 	nl->req = req;
+	if (req->nlmsg_len > NL_TX_SIZE)
+		fit_sndbuf(nl, req->nlmsg_len);
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0) {
 		nl->err = errno;
 		return -nl->err;
@@ -212,7 +230,36 @@ int nl_write(struct nl *nl, struct nlmsghdr *req)
 	return EXIT_OK;
 }
 
+/* error_msg(), after "@where: " if there is a @where. */
+static void say(const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(const char *where, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (where)
+		error_msg("%s: %s", where, msg);
+	else
+		error_msg("%s", msg);
+}
+
+bool nl_error_offset(const struct nl *nl, uint32_t *off)
+{
+	*off = nl->offs;
+	return nl->has_offs;
+}
+
 void nl_perror(const struct nl *nl)
+{
+	nl_perror_at(nl, NULL);
+}
+
+void nl_perror_at(const struct nl *nl, const char *where)
 {
 	const char *what = NULL, *sys = strerror(nl->err);
 	char buf[64], miss[80];
@@ -230,31 +277,30 @@ void nl_perror(const struct nl *nl)
 	}
 
 	if (nl->msg[0] && what)
-		error_msg("%s (%s: %s)", nl->msg, what, sys);
+		say(where, "%s (%s: %s)", nl->msg, what, sys);
 	else if (nl->msg[0])
-		error_msg("%s (%s)", nl->msg, sys);
+		say(where, "%s (%s)", nl->msg, sys);
 	else if (nl->err == EPERM)
-		error_msg("permission denied: needs CAP_NET_ADMIN");
+		say(where, "permission denied: needs CAP_NET_ADMIN");
 	else if (what && nl->has_offs)
-		error_msg("the lb module refused %s (%s)", what, sys);
+		say(where, "the lb module refused %s (%s)", what, sys);
 	else if (what)
-		error_msg("%s (%s)", what, sys);
+		say(where, "%s (%s)", what, sys);
 	else if (nl->err == EOPNOTSUPP)
-		error_msg("the lb module does not know this command; is it older than lbctl? (%s)",
-			  sys);
+		say(where, "the lb module does not know this command; is it older than lbctl? (%s)",
+		    sys);
 	else if (nl->err == EINTR)
-		error_msg("the configuration changed during the dump; try again");
+		say(where, "the configuration changed during the dump; try again");
 	else if (nl->err == EBADMSG || nl->err == EPROTO)
-		error_msg("unexpected reply from the lb module (%s)", sys);
+		say(where, "unexpected reply from the lb module (%s)", sys);
 	else
-		error_msg("%s", sys);
+		say(where, "%s", sys);
 }
 
-static struct nlmsghdr *put_request(struct nl *nl, uint16_t type,
-				    uint8_t cmd, uint8_t version,
-				    uint16_t flags)
+static struct nlmsghdr *put_request(void *buf, uint16_t type, uint8_t cmd,
+				    uint8_t version, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->tx);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct genlmsghdr *genl;
 
 	nlh->nlmsg_type = type;
@@ -267,7 +313,13 @@ static struct nlmsghdr *put_request(struct nl *nl, uint16_t type,
 
 struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags)
 {
-	return put_request(nl, nl->family, cmd, LB_GENL_VERSION, flags);
+	return nl_request_in(nl, nl->tx, cmd, flags);
+}
+
+struct nlmsghdr *nl_request_in(struct nl *nl, void *buf, uint8_t cmd,
+			       uint16_t flags)
+{
+	return put_request(buf, nl->family, cmd, LB_GENL_VERSION, flags);
 }
 
 int nl_parse(const struct nlmsghdr *nlh, mnl_attr_cb_t cb, void *data)
@@ -311,7 +363,7 @@ static int resolve_family(struct nl *nl)
 	struct family f = { 0 };
 	struct nlmsghdr *nlh;
 
-	nlh = put_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+	nlh = put_request(nl->tx, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
 			  NLM_F_ACK);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, LB_GENL_NAME);
 	if (nl_talk(nl, nlh, family_reply, &f) < 0) {

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct nl;
@@ -23,6 +24,12 @@ int nl_reset(struct nl *nl);
 
 /* A request for @cmd in the send buffer, NLM_F_REQUEST | @flags. */
 struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags);
+/*
+ * The same in @buf, for a request that may be larger (restore): it must
+ * stay there until nl_perror() is done with it.
+ */
+struct nlmsghdr *nl_request_in(struct nl *nl, void *buf, uint8_t cmd,
+			       uint16_t flags);
 
 /*
  * Sends @req and hands each reply message to @cb (which may be NULL)
@@ -36,6 +43,13 @@ int nl_write(struct nl *nl, struct nlmsghdr *req);
 
 /* "lbctl: <extack message> (<strerror>)" for the last failed nl_talk. */
 void nl_perror(const struct nl *nl);
+/* The same as "lbctl: @where: ..." (a file and line of restore). */
+void nl_perror_at(const struct nl *nl, const char *where);
+/*
+ * Where in the request the last failed nl_talk's error points (extack's
+ * NLMSGERR_ATTR_OFFS, from the start of the request); false if nowhere.
+ */
+bool nl_error_offset(const struct nl *nl, uint32_t *off);
 
 /* For reply callbacks: the kernel sent something lbctl cannot read. */
 static inline int nl_bad_reply(void)

@@ -12,13 +12,17 @@
 
 #include "nlerr.h"
 
-enum attr_set { SET_TOP, SET_SVC, SET_TGT, SET_WEIGHTS, SET_NONE };
+/* SET_SVCS and SET_TGTS: the lists of LB_A_SVCS and LB_SVC_A_TARGETS. */
+enum attr_set {
+	SET_TOP, SET_SVCS, SET_SVC, SET_TGTS, SET_TGT, SET_WEIGHTS, SET_NONE
+};
 
 static const char *const top_names[LB_A_MAX + 1] = {
 	[LB_A_SVC]		= "service selector",
 	[LB_A_TGT]		= "target",
 	[LB_A_WEIGHTS]		= "weights",
 	[LB_A_WEIGHT]		= "weight",
+	[LB_A_SVCS]		= "services",
 };
 
 static const char *const svc_names[LB_SVC_A_MAX + 1] = {
@@ -33,6 +37,8 @@ static const char *const svc_names[LB_SVC_A_MAX + 1] = {
 	[LB_SVC_A_MODE]		= "mode",
 	[LB_SVC_A_SCHED]	= "sched",
 	[LB_SVC_A_FLOWLET_US]	= "timeout",
+	[LB_SVC_A_TARGETS]	= "targets",
+	[LB_SVC_A_NAT]		= "nat",
 };
 
 static const char *const tgt_names[LB_TGT_A_MAX + 1] = {
@@ -44,11 +50,21 @@ static const char *const tgt_names[LB_TGT_A_MAX + 1] = {
 	[LB_TGT_A_PORT]		= "backend port",
 };
 
-/* What a top-level attribute nests. */
+/* What an attribute of @set nests. */
 static enum attr_set child_set(enum attr_set set, uint16_t type)
 {
-	if (set != SET_TOP)
+	switch (set) {
+	case SET_TOP:
+		break;
+	case SET_SVCS:
+		return SET_SVC;
+	case SET_SVC:
+		return type == LB_SVC_A_TARGETS ? SET_TGTS : SET_NONE;
+	case SET_TGTS:
+		return SET_TGT;
+	default:
 		return SET_NONE;
+	}
 	switch (type) {
 	case LB_A_SVC:
 		return SET_SVC;
@@ -56,6 +72,8 @@ static enum attr_set child_set(enum attr_set set, uint16_t type)
 		return SET_TGT;
 	case LB_A_WEIGHTS:
 		return SET_WEIGHTS;
+	case LB_A_SVCS:
+		return SET_SVCS;
 	default:
 		return SET_NONE;
 	}
@@ -80,6 +98,9 @@ static const char *name(enum attr_set set, uint16_t type, unsigned int idx,
 	case SET_WEIGHTS:
 		snprintf(buf, len, "weight #%u", idx + 1);
 		return buf;
+	case SET_SVCS:
+	case SET_TGTS:
+		/* A whole service or target: restore names its line. */
 	case SET_NONE:
 		break;
 	}

@@ -63,26 +63,34 @@ static bool parse_setting(struct args *a, struct tgt_req *p)
 	return tgt_parse_weight(a, p);
 }
 
+/* NAME [mask M] [weight W] [SEL] */
+void path_parse(struct args *a, const char *verb, uint8_t cmd,
+		struct match *sel, struct tgt_req *p)
+{
+	memset(sel, 0, sizeof(*sel));
+	memset(p, 0, sizeof(*p));
+	parse_name(a, p, verb, cmd != LB_CMD_TGT_NEW);
+	while (args_more(a)) {
+		if (match_parse_arg(a, sel))
+			continue;
+		if (cmd != LB_CMD_TGT_DEL && parse_setting(a, p))
+			continue;
+		args_done(a);
+	}
+	match_finish(sel);
+	if (cmd == LB_CMD_TGT_SET && !p->has_weight && !p->has_mask)
+		usage_error("path set needs weight or mask");
+}
+
 /* path add|del|set NAME [mask M] [weight W] [SEL] */
 static int path_change(struct args *a, const char *verb, uint8_t cmd)
 {
-	struct tgt_req p = { 0 };
+	struct tgt_req p;
 	struct match sel;
 	struct nl *nl;
 	int ret;
 
-	memset(&sel, 0, sizeof(sel));
-	parse_name(a, &p, verb, cmd != LB_CMD_TGT_NEW);
-	while (args_more(a)) {
-		if (match_parse_arg(a, &sel))
-			continue;
-		if (cmd != LB_CMD_TGT_DEL && parse_setting(a, &p))
-			continue;
-		args_done(a);
-	}
-	match_finish(&sel);
-	if (cmd == LB_CMD_TGT_SET && !p.has_weight && !p.has_mask)
-		usage_error("path set needs weight or mask");
+	path_parse(a, verb, cmd, &sel, &p);
 	nl = connect_lb();
 	if (!nl)
 		return EXIT_ERR;

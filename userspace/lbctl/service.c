@@ -12,15 +12,8 @@
 #include "match.h"
 #include "names.h"
 #include "nl.h"
+#include "service.h"
 #include "show.h"
-
-/* A service's settings, as opposed to its match. */
-struct settings {
-	int mode;		/* -1: unchanged */
-	int sched;		/* -1: unchanged */
-	bool has_timeout;
-	uint32_t timeout_us;
-};
 
 static int parse_mode(const char *s)
 {
@@ -131,28 +124,75 @@ static int send_service(uint8_t cmd, const struct match *sel,
 	return ret;
 }
 
+/* "nat": what the kernel would refuse, refused before anything is sent. */
+static void nat_check(const struct vip_req *v)
+{
+	if (!match_is_nat(&v->sel))
+		usage_error("nat: a service with backends has one address, a port and proto tcp or udp (VIP:PORT proto tcp|udp)");
+	if (v->st.mode >= 0 && v->st.mode != LB_MODE_FLOW)
+		usage_error("nat: a service with backends is in mode flow");
+}
+
+/* PREFIX [MATCH] [SETTINGS] [nat] */
+void vip_parse(struct args *a, const char *verb, uint8_t cmd,
+	       struct vip_req *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->st.mode = -1;
+	v->st.sched = -1;
+	if (!args_more(a))
+		usage_error("vip %s needs a PREFIX (or \"any\")", verb);
+	match_set_vip(&v->sel, args_next(a));
+	while (args_more(a)) {
+		if (match_parse_arg(a, &v->sel))
+			continue;
+		if (cmd != LB_CMD_SVC_DEL && settings_parse_arg(a, &v->st))
+			continue;
+		if (cmd == LB_CMD_SVC_NEW && is_word(args_peek(a), "nat")) {
+			args_next(a);
+			if (v->nat)
+				usage_error("\"nat\" given twice");
+			v->nat = true;
+			continue;
+		}
+		args_done(a);
+	}
+	match_finish(&v->sel);
+	settings_check(&v->st);
+	if (cmd == LB_CMD_SVC_SET && !settings_any(&v->st))
+		usage_error("vip set needs mode, sched or timeout");
+	if (v->nat)
+		nat_check(v);
+}
+
+void vip_put(struct nlmsghdr *nlh, const struct vip_req *v)
+{
+	match_put(nlh, &v->sel);
+	settings_put(nlh, &v->st);
+	if (v->nat)
+		mnl_attr_put(nlh, LB_SVC_A_NAT, 0, "");	/* a flag */
+}
+
 /* vip add|del|set PREFIX [MATCH] [SETTINGS] */
 static int vip_change(struct args *a, const char *verb, uint8_t cmd)
 {
-	struct settings st = { .mode = -1, .sched = -1 };
-	struct match sel;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct vip_req v;
+	struct nl *nl;
+	int ret;
 
-	memset(&sel, 0, sizeof(sel));
-	if (!args_more(a))
-		usage_error("vip %s needs a PREFIX (or \"any\")", verb);
-	match_set_vip(&sel, args_next(a));
-	while (args_more(a)) {
-		if (match_parse_arg(a, &sel))
-			continue;
-		if (cmd != LB_CMD_SVC_DEL && settings_parse_arg(a, &st))
-			continue;
-		args_done(a);
-	}
-	match_finish(&sel);
-	settings_check(&st);
-	if (cmd == LB_CMD_SVC_SET && !settings_any(&st))
-		usage_error("vip set needs mode, sched or timeout");
-	return send_service(cmd, &sel, &st);
+	vip_parse(a, verb, cmd, &v);
+	nl = connect_lb();
+	if (!nl)
+		return EXIT_ERR;
+	nlh = nl_request(nl, cmd, 0);
+	nest = mnl_attr_nest_start(nlh, LB_A_SVC);
+	vip_put(nlh, &v);
+	mnl_attr_nest_end(nlh, nest);
+	ret = nl_write(nl, nlh);
+	nl_close(nl);
+	return ret;
 }
 
 int cmd_vip(struct args *a)

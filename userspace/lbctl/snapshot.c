@@ -144,6 +144,9 @@ static int service_attr(const struct nlattr *attr, void *data)
 	case LB_SVC_A_FLOWLET_US:
 		svc->has_flowlet_us = true;
 		return u32_attr(attr, &svc->flowlet_us);
+	case LB_SVC_A_NAT:
+		svc->nat = true;
+		break;
 	case LB_SVC_A_TARGETS:
 		return mnl_attr_parse_nested(attr, targets_attr, svc);
 	case LB_SVC_A_STATS:

@@ -50,6 +50,7 @@ struct service {
 	int sched;		/* -1: not reported */
 	bool has_flowlet_us;
 	uint32_t flowlet_us;
+	bool nat;		/* LB_SVC_A_NAT: a VIP, with backends or not */
 	struct target *targets;
 	unsigned int ntargets;
 	struct counters stats;

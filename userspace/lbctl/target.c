@@ -51,6 +51,16 @@ static void put_name(struct nlmsghdr *nlh, const struct tgt_req *t)
 	}
 }
 
+void tgt_put(struct nlmsghdr *nlh, uint8_t cmd, const struct tgt_req *t)
+{
+	put_name(nlh, t);
+	/* The mark alone names a target: del drops a pasted /MASK. */
+	if (t->has_mask && cmd != LB_CMD_TGT_DEL)
+		mnl_attr_put_u32(nlh, LB_TGT_A_MASK, t->mask);
+	if (t->has_weight)
+		mnl_attr_put_u32(nlh, LB_TGT_A_WEIGHT, t->weight);
+}
+
 int tgt_send(struct nl *nl, uint8_t cmd, const struct match *sel,
 	     const struct tgt_req *t)
 {
@@ -64,12 +74,7 @@ int tgt_send(struct nl *nl, uint8_t cmd, const struct match *sel,
 		mnl_attr_nest_end(nlh, nest);
 	}
 	nest = mnl_attr_nest_start(nlh, LB_A_TGT);
-	put_name(nlh, t);
-	/* The mark alone names a target: del drops a pasted /MASK. */
-	if (t->has_mask && cmd != LB_CMD_TGT_DEL)
-		mnl_attr_put_u32(nlh, LB_TGT_A_MASK, t->mask);
-	if (t->has_weight)
-		mnl_attr_put_u32(nlh, LB_TGT_A_WEIGHT, t->weight);
+	tgt_put(nlh, cmd, t);
 	mnl_attr_nest_end(nlh, nest);
 	return nl_write(nl, nlh);
 }

@@ -15,6 +15,7 @@
 struct args;
 struct match;
 struct nl;
+struct nlmsghdr;
 
 struct tgt_req {
 	bool by_id;		/* named by "id ID" */
@@ -31,6 +32,26 @@ struct tgt_req {
 bool tgt_parse_id(struct args *a, struct tgt_req *t);
 /* Consumes "weight W"; false, consuming nothing, if "weight" is not next. */
 bool tgt_parse_weight(struct args *a, struct tgt_req *t);
+
+/*
+ * The words after "path VERB" for @cmd (LB_CMD_TGT_NEW, _DEL or _SET):
+ * @sel is the selector, not given for the only service.  Usage errors.
+ */
+void path_parse(struct args *a, const char *verb, uint8_t cmd,
+		struct match *sel, struct tgt_req *p);
+
+/* What "backend show" does, among the LB_CMD_TGT_* of the others. */
+#define BACKEND_SHOW	LB_CMD_SVC_GET
+
+/*
+ * The words after "backend VERB", likewise: the service's SVC first, its
+ * proto perhaps missing (match_finish_nat()).
+ */
+void backend_parse(struct args *a, const char *verb, uint8_t cmd,
+		   struct match *sel, struct tgt_req *t);
+
+/* Into the LB_A_TGT nest being built: what names @t, its mask, weight. */
+void tgt_put(struct nlmsghdr *nlh, uint8_t cmd, const struct tgt_req *t);
 
 /*
  * Sends @cmd (LB_CMD_TGT_NEW, _DEL or _SET) for the service @sel names

@@ -5,7 +5,9 @@
 # count of weights, bad prefixes, duplicate path or service, missing
 # objects.  Backends: exit 2 for what lbctl refuses itself (nothing sent),
 # exit 1 for what the kernel refuses (a backend on a path service, a path
-# on a NAT service, duplicates, missing ones).
+# on a NAT service, duplicates, missing ones).  Restore files: a bad line
+# is named (FILE:LINE), exit 2 if lbctl refuses it, 1 if the kernel does,
+# and nothing of the file is applied.
 . "$(dirname "$0")/lib.sh"
 
 topo_up --router-ns ""
@@ -127,3 +129,61 @@ for c in "${kernel[@]}"; do
 	refused 1 "$c"
 done
 log "${#kernel[@]} backend changes refused (exit 1), configuration unchanged"
+
+# restore: a bad file changes nothing, whatever its other lines would
+# have done.  A line lbctl refuses itself: exit 2, nothing sent; a line the
+# kernel refuses: exit 1, its message; both name the file and the line.
+saved=$(lbctl save) || fail "lbctl save failed"
+ids=$(lbctl -j show | jq -c '[.services[].targets[].id]')
+V="vip add 10.77.0.0/16 mode flow sched wrr"
+N="vip add 10.77.1.1:80 proto tcp"
+# "EXIT|LINE|REGEX|FILE", the file's lines separated by ";"
+files=(
+	"2|3|weight.*65535|$V;path add 5 vip 10.77.0.0/16;path add 6 weight 70000 vip 10.77.0.0/16"
+	"2|2|only vip add, path add and backend add|$V;vip del any;path add 5 vip 10.77.0.0/16"
+	"2|4|no service vip 10.78.0.0/16|$V;path add 5 vip 10.77.0.0/16;# a comment;path add 5 vip 10.78.0.0/16"
+	"2|1|address|vip add 10.0.0.300/24;$V"
+	"2|3|no service .* tcp or udp|$V;;backend add 10.77.1.1:80 10.9.0.1:80"
+	"2|2|mode|$V;vip add 10.78.0.0/16 mode bogus"
+	"2|3|without vip is for the only service|$V;$N;path add 5"
+	"1|3|path with this mark|$V;path add 5 vip 10.77.0.0/16;path add 5/0xff weight 2 vip 10.77.0.0/16"
+	"1|4|paths or backends|$V;$N;path add 5 vip 10.77.1.1:80 proto tcp;backend add 10.77.1.1:80 10.9.0.1:80"
+	"1|5|given twice|$V;path add 5 vip 10.77.0.0/16;$N;backend add 10.77.1.1:80 10.9.0.1:80;$V"
+	"1|3|mode flow|$V;vip add 10.77.1.1:80 proto tcp mode packet;backend add 10.77.1.1:80 proto tcp 10.9.0.1:80"
+	"1|4|paths or backends|$N;backend add 10.77.1.1:80 10.9.0.1:80;# the VIP takes no path;path add 7 vip 10.77.1.1:80 proto tcp"
+)
+bad_restore() { # EXIT LINE REGEX FILE NAME [<stdin]
+	local want=$1 line=$2 re=$3 file=$4 name=$5 n
+	expect_fail "$LBCTL" restore "${@:6}" <"$file"
+	[ "$RC" = "$want" ] || fail "restore of '$file' exited $RC, not $want: $OUT"
+	n=$(wc -l <<<"$OUT")
+	[ "$n" = 1 ] || fail "restore of '$file' printed $n lines, not one: $OUT"
+	[[ $OUT == "lbctl: $name:$line: "* ]] ||
+		fail "restore: '$OUT' does not start with 'lbctl: $name:$line: '"
+	shopt -s nocasematch
+	[[ $OUT =~ $re ]] || fail "restore: message '$OUT' is not about /$re/"
+	shopt -u nocasematch
+	assert_eq "$(lbctl save)" "$saved" "the configuration after a refused restore ($OUT)"
+	assert_eq "$(lbctl -j show | jq -c '[.services[].targets[].id]')" "$ids" \
+		"target ids after a refused restore ($OUT)"
+	printf '#   restore, exit %d: %s\n' "$RC" "$OUT"
+}
+i=0
+for c in "${files[@]}"; do
+	IFS='|' read -r want line re body <<<"$c"
+	f=/tmp/e2e-bad-$((i += 1)).conf
+	tr ';' '\n' <<<"$body" >"$f"
+	bad_restore "$want" "$line" "$re" "$f" "$f" -f "$f"
+done
+# The same from standard input, as "<stdin>".
+bad_restore "$want" "$line" "$re" "$f" "<stdin>"
+log "$((i + 1)) bad restore files refused with their line (exit 2 before sending, 1 from the kernel), configuration unchanged"
+
+# And a good one restores all of it, in one go.
+printf '%s\n' "$V" "path add 5 weight 2 vip 10.77.0.0/16" "$N" \
+	"backend add 10.77.1.1:80 10.9.0.1:80" >/tmp/e2e-good.conf
+assert_ok lbctl restore -f /tmp/e2e-good.conf
+assert_eq "$(lbctl save | grep -v '^#')" "$(printf '%s\n' "$V" \
+	"path add 0x5 weight 2 vip 10.77.0.0/16" "$N mode flow sched maglev" \
+	"backend add 10.77.1.1:80 proto tcp 10.9.0.1:80 weight 1")" "save after a good restore"
+log "a good file replaced the configuration: $(lbctl save | grep -vc '^#') lines saved"

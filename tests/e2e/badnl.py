@@ -24,11 +24,11 @@ NLMSGERR_ATTR_MSG = 1
 NLA_F_NESTED = 0x8000
 
 # include/uapi/linux/lb.h
-CMD_SVC_NEW, CMD_SVC_SET, CMD_TGT_NEW, CMD_TGT_SET = 2, 4, 5, 7
-A_SVC, A_TGT, A_WEIGHTS, A_WEIGHT = 1, 2, 3, 4
+CMD_SVC_NEW, CMD_SVC_SET, CMD_TGT_NEW, CMD_TGT_SET, CMD_RESTORE = 2, 4, 5, 7, 11
+A_SVC, A_TGT, A_WEIGHTS, A_WEIGHT, A_SVCS = 1, 2, 3, 4, 8
 SVC_FAMILY, SVC_DADDR, SVC_DPLEN, SVC_PROTO, SVC_DPORT, SVC_IIFNAME = 1, 2, 3, 6, 7, 8
-SVC_MODE, SVC_SCHED, SVC_FLOWLET_US, SVC_TARGETS = 9, 10, 11, 12
-TGT_MARK, TGT_WEIGHT = 2, 4
+SVC_MODE, SVC_SCHED, SVC_FLOWLET_US, SVC_TARGETS, SVC_NAT = 9, 10, 11, 12, 15
+TGT_ID, TGT_MARK, TGT_WEIGHT = 1, 2, 4
 
 
 def nla(t, payload):
@@ -140,6 +140,26 @@ def main():
         ("unknown attribute 99", CMD_SVC_SET, u32(99, 1)),
         ("unknown service attribute 99", CMD_SVC_SET, nest(A_SVC, u32(99, 1))),
         ("the catch-all service again", CMD_SVC_NEW, nest(A_SVC)),
+        ("targets in a new service", CMD_SVC_NEW,
+         nest(A_SVC, u8(SVC_FAMILY, socket.AF_INET), nla(SVC_DADDR, v4), u8(SVC_DPLEN, 16),
+              nest(SVC_TARGETS, nest(A_TGT, u32(TGT_MARK, 9))))),
+        ("nat in a service change", CMD_SVC_SET, nest(A_SVC, nla(SVC_NAT, b""))),
+        ("nat on a prefix", CMD_SVC_NEW,
+         nest(A_SVC, u8(SVC_FAMILY, socket.AF_INET), nla(SVC_DADDR, v4), u8(SVC_DPLEN, 16),
+              u8(SVC_PROTO, 6), u16(SVC_DPORT, 80), nla(SVC_NAT, b""))),
+        # A restore that were taken would replace the whole configuration.
+        ("restore without services", CMD_RESTORE, b""),
+        ("restore with LB_A_SVC", CMD_RESTORE, nest(A_SVC)),
+        ("restore, a service no nest", CMD_RESTORE, nest(A_SVCS, u32(A_SVC, 1))),
+        ("restore with a target id", CMD_RESTORE,
+         nest(A_SVCS, nest(A_SVC, u8(SVC_FAMILY, 0), u8(SVC_DPLEN, 0),
+                           nest(SVC_TARGETS, nest(A_TGT, u32(TGT_MARK, 1), u32(TGT_ID, 5)))))),
+        ("restore with a path twice", CMD_RESTORE,
+         nest(A_SVCS, nest(A_SVC, u8(SVC_FAMILY, 0), u8(SVC_DPLEN, 0),
+                           nest(SVC_TARGETS, nest(A_TGT, u32(TGT_MARK, 1)),
+                                nest(A_TGT, u32(TGT_MARK, 1)))))),
+        ("restore with a service twice", CMD_RESTORE,
+         nest(A_SVCS, nest(A_SVC, u8(SVC_FAMILY, 0)), nest(A_SVC, u8(SVC_FAMILY, 0)))),
     ]
     bad = 0
     for name, cmd, payload in cases:

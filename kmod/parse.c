@@ -46,7 +46,8 @@ static int lb_parse_l4(const struct sk_buff *skb, unsigned int off,
 		if (off + sizeof(_th) > end)
 			return -EINVAL;
 		th = skb_header_pointer(skb, off, sizeof(_th), &_th);
-		if (!th || th->doff < sizeof(_th) / 4)
+		/* The data offset covers the header and stays in the datagram. */
+		if (!th || th->doff < sizeof(_th) / 4 || off + th->doff * 4 > end)
 			return -EINVAL;
 		pkt->tcp_syn = th->syn && !th->ack;
 		pkt->tcp_close = th->fin || th->rst;

@@ -161,6 +161,8 @@ static int lb_parse_ipv6(const struct sk_buff *skb, struct lb_pkt *pkt)
 				return -EINVAL;
 			off += nexthdr == NEXTHDR_AUTH ? ipv6_authlen(oh) :
 							 ipv6_optlen(oh);
+			if (off > end)		/* it reaches past the datagram */
+				return -EINVAL;
 			nexthdr = oh->nexthdr;
 			continue;
 		}

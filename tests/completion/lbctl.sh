@@ -76,7 +76,7 @@ check() {
 
 check "lbctl " show list stats flows set-mode set-sched set-weights vip path backend save restore help
 check "lbctl s" show stats set-mode set-sched set-weights save
-check "lbctl --" --json --pretty --netns --version --help
+check "lbctl --" --json --pretty --netns --batch --version --help
 check "lbctl -n " blue red
 check "lbctl --netns r" red
 check "lbctl -n blue -j " show list stats flows set-mode set-sched set-weights vip path backend save restore help
@@ -87,9 +87,10 @@ check "lbctl set-mode flowlet " timeout vip
 check "lbctl set-sched m" maglev
 check "lbctl set-weights 1 3 " vip
 check "lbctl vip add " any
-check "lbctl vip add 10.0.0.100:8080 " from proto port iif mode sched timeout
+check "lbctl vip add 10.0.0.100:8080 " from proto port iif mode sched timeout nat
+check "lbctl vip set 10.0.0.100:8080 " from proto port iif mode sched timeout
 check "lbctl vip add 10.0.0.100:8080 proto " tcp udp sctp udplite dccp icmp icmpv6 any
-check "lbctl vip add 10.0.0.100:8080 proto tcp " from port iif mode sched timeout
+check "lbctl vip add 10.0.0.100:8080 proto tcp " from port iif mode sched timeout nat
 check "lbctl vip add any mode " packet flow flowlet
 check "lbctl vip add any mode flow sched " wrr maglev wlc
 # shellcheck disable=SC2046 # one interface a word
@@ -112,6 +113,8 @@ check "lbctl restore " -f
 cd "$tmp"
 check "lbctl restore -f " lb.conf other.conf
 check "lbctl -n red restore -f l" lb.conf
+check "lbctl -b o" other.conf
+check "lbctl --batch lb.conf "
 cd "$TOP"
 
 echo "completion: $passed passed, $failed failed"

@@ -33,6 +33,23 @@
 #include <linux/ipv6.h>
 #include "lb.h"
 
+/*
+ * A destination @t carries, for the health check to route (health.c): it
+ * fills the CPU's slot when the check has emptied it, so the slot is
+ * written now and then, not per packet.
+ */
+static void lb_note_dest(const struct lb_target *t,
+			 const struct lb_flow_key *k)
+{
+	struct lb_pcpu_stats *s = this_cpu_ptr(t->pcpu);
+
+	if (likely(READ_ONCE(s->dest_family)))
+		return;
+	memcpy(&s->dest, &k->daddr, sizeof(s->dest));
+	/* The address first: the check reads the family with acquire. */
+	smp_store_release(&s->dest_family, k->family);
+}
+
 /**
  * lb_process() - balance one packet over paths
  * @ln: the namespace's state
@@ -64,6 +81,7 @@ unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
 		return NF_ACCEPT;
 	skb->mark = (skb->mark & ~t->mask) ^ t->mark;
 	lb_count(svc, t, pkt.len);
+	lb_note_dest(t, &pkt.key);
 	return NF_ACCEPT;
 }
 

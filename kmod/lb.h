@@ -101,6 +101,9 @@ struct lb_pcpu_stats {
 	struct u64_stats_sync syncp;
 	long flows_active;	/* this_cpu_inc/dec from hook and GC */
 	u32 cursor[LB_LANES];	/* per-packet schedule positions (services) */
+	/* paths: a destination carried, the health check's probe (health.c) */
+	u8 dest_family;		/* 0: empty, the hook may fill it */
+	union lb_addr dest;
 };
 
 struct lb_stats {
@@ -145,6 +148,7 @@ struct lb_target {
 	u32 mask;
 	u32 weight;
 	__be16 port;		/* backend: its port, 0 for a path */
+	u8 down;		/* unreachable (health.c): weight is 0 */
 	union lb_addr addr;	/* backend: its address */
 	const struct lb_svc *svc;
 	struct lb_pcpu_stats __percpu *pcpu;	/* == cnt->pcpu */
@@ -203,6 +207,15 @@ struct lb_cfg {
 
 #define LB_ID_MAX	65535	/* target ids: 1..LB_ID_MAX, handed out cyclically */
 
+/* A destination whose route says whether a path is up (health.c). */
+struct lb_probe {
+	union lb_addr addr;
+	u8 family;		/* 0: unused */
+	u32 seen;		/* the health check that last saw it carried */
+};
+
+#define LB_PROBES 4
+
 struct lb_tgt_conf {
 	struct list_head node;
 	u32 id;
@@ -211,6 +224,9 @@ struct lb_tgt_conf {
 	u32 weight;
 	__be16 port;		/* non-zero: a backend */
 	u8 id_shared:1;		/* restore: another target holds the id too */
+	u8 down:1;		/* health.c: no usable route */
+	struct lb_probe probes[LB_PROBES];	/* health.c: a path's */
+	int ifindex[LB_PROBES];	/* health.c: where the routes lead, or 0 */
 	union lb_addr addr;
 	struct lb_counters *cnt;
 };
@@ -273,6 +289,9 @@ struct lb_net {
 	struct ida tgt_ids;
 	u32 next_id;			/* ids are handed out cyclically */
 	struct lb_flow_table flows;
+	struct delayed_work health;	/* health.c: are the targets reachable */
+	u32 health_checks;
+	bool health_stopped;		/* the namespace is going */
 };
 
 /* Module-wide settings (module parameters), read-only after load. */
@@ -369,6 +388,16 @@ int lb_restore_backend(struct lb_svc_conf *sc, const union lb_addr *addr,
 		       __be16 port, u32 weight, struct netlink_ext_ack *extack);
 int lb_restore_commit(struct lb_net *ln, struct lb_restore *r,
 		      struct netlink_ext_ack *extack);
+
+int lb_svc_republish(struct lb_net *ln, struct lb_svc_conf *sc);
+
+/* health.c */
+void lb_health_init(struct lb_net *ln);
+void lb_health_kick(struct lb_net *ln);
+void lb_health_stop(struct lb_net *ln);
+void lb_health_exit(struct lb_net *ln);
+int lb_health_register(void);
+void lb_health_unregister(void);
 
 /* sched.c */
 u32 lb_wrr_build(const u32 *weights, u32 n, u8 *order, u32 max_len);

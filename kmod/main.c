@@ -10,6 +10,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/genetlink.h>
+#include <linux/rtnetlink.h>
 #include "lb.h"
 
 static unsigned int lb_net_id __read_mostly;
@@ -53,6 +54,9 @@ err_state:
 static void __net_exit lb_net_pre_leave(struct net *net)
 {
 	lb_hooks_unregister(net);
+	rtnl_lock();
+	lb_health_stop(lb_net(net));
+	rtnl_unlock();
 }
 
 static void __net_exit lb_net_leave(struct net *net)
@@ -84,11 +88,16 @@ static int __init lb_init(void)
 	err = register_pernet_subsys(&lb_net_ops);
 	if (err)
 		goto err_cache;
-	err = lb_genl_register();
+	err = lb_health_register();
 	if (err)
 		goto err_pernet;
+	err = lb_genl_register();
+	if (err)
+		goto err_health;
 	return 0;
 
+err_health:
+	lb_health_unregister();
 err_pernet:
 	unregister_pernet_subsys(&lb_net_ops);
 err_cache:
@@ -102,6 +111,7 @@ err_wq:
 static void __exit lb_exit(void)
 {
 	lb_genl_unregister();
+	lb_health_unregister();
 	unregister_pernet_subsys(&lb_net_ops);
 	lb_flow_cache_exit();	/* waits for RCU callbacks */
 	destroy_workqueue(lb_wq);	/* runs the snapshot frees they queued */

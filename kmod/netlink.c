@@ -24,6 +24,8 @@ static const struct nla_policy lb_tgt_policy[LB_TGT_A_MAX + 1] = {
 	[LB_TGT_A_STATS] = LB_REPLY_ONLY("counters"),
 	[LB_TGT_A_ADDR] = { .type = NLA_BINARY, .len = 16 },
 	[LB_TGT_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[LB_TGT_A_DOWN] = LB_REPLY_ONLY("reachability flags"),
+	[LB_TGT_A_IFNAME] = LB_REPLY_ONLY("route interfaces"),
 };
 
 static const struct nla_policy lb_svc_policy[LB_SVC_A_MAX + 1] = {
@@ -692,11 +694,44 @@ static int lb_nl_put_match(struct sk_buff *skb, const struct lb_match *m)
 #define LB_NL_TGT_SIZE \
 	(nla_total_size(0) + 4 * nla_total_size(sizeof(u32)) + \
 	 nla_total_size(16) + nla_total_size(sizeof(u16)) + \
+	 nla_total_size(0) + LB_PROBES * nla_total_size(IFNAMSIZ) + \
 	 nla_total_size(0) + 8 * nla_total_size_64bit(sizeof(u64)))
 
+/* Whether @tc can be reached, and through which interfaces (health.c). */
+static int lb_nl_put_reach(struct sk_buff *skb, struct net *net,
+			   const struct lb_tgt_conf *tc)
+{
+	char names[LB_PROBES][IFNAMSIZ] = {};
+	int i, j, err = 0;
+
+	if (tc->down && nla_put_flag(skb, LB_TGT_A_DOWN))
+		return -EMSGSIZE;
+	if (!net)
+		return 0;
+	rcu_read_lock();
+	for (i = 0; i < LB_PROBES; i++) {
+		struct net_device *dev;
+
+		dev = tc->ifindex[i] ?
+		      dev_get_by_index_rcu(net, tc->ifindex[i]) : NULL;
+		if (dev)
+			strscpy(names[i], dev->name, IFNAMSIZ);
+	}
+	rcu_read_unlock();
+	/* Each interface once. */
+	for (i = 0; i < LB_PROBES && !err; i++) {
+		for (j = 0; j < i && strcmp(names[i], names[j]); j++)
+			;
+		if (names[i][0] && j == i)
+			err = nla_put_string(skb, LB_TGT_A_IFNAME, names[i]);
+	}
+	return err;
+}
+
 /* @s receives the target's counters. */
-static int lb_nl_put_tgt(struct sk_buff *skb, const struct lb_tgt_conf *tc,
-			 u8 family, struct lb_stats *s)
+static int lb_nl_put_tgt(struct sk_buff *skb, struct net *net,
+			 const struct lb_tgt_conf *tc, u8 family,
+			 struct lb_stats *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, LB_A_TGT);
 
@@ -713,12 +748,14 @@ static int lb_nl_put_tgt(struct sk_buff *skb, const struct lb_tgt_conf *tc,
 	    nla_put_u32(skb, LB_TGT_A_MARK, tc->mark) ||
 	    nla_put_u32(skb, LB_TGT_A_MASK, tc->mask))
 		return -EMSGSIZE;
+	if (lb_nl_put_reach(skb, net, tc))
+		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-static int lb_nl_fill_svc(struct sk_buff *skb, u32 portid, u32 seq, int flags,
-			  const struct lb_svc_conf *sc)
+static int lb_nl_fill_svc(struct sk_buff *skb, struct net *net, u32 portid,
+			  u32 seq, int flags, const struct lb_svc_conf *sc)
 {
 	struct nlattr *svc, *tgts;
 	struct lb_stats s, ts;
@@ -741,7 +778,7 @@ static int lb_nl_fill_svc(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	if (!tgts)
 		goto err;
 	list_for_each_entry(tc, &sc->targets, node) {
-		if (lb_nl_put_tgt(skb, tc, sc->m.family, &ts))
+		if (lb_nl_put_tgt(skb, net, tc, sc->m.family, &ts))
 			goto err;
 		active += ts.flows_active;
 	}
@@ -778,8 +815,8 @@ static int lb_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
 	}
 	msg = nlmsg_new(NLMSG_GOODSIZE + sc->n_targets * LB_NL_TGT_SIZE,
 			GFP_KERNEL);
-	err = msg ? lb_nl_fill_svc(msg, info->snd_portid, info->snd_seq, 0,
-				   sc) : -ENOMEM;
+	err = msg ? lb_nl_fill_svc(msg, genl_info_net(info), info->snd_portid,
+				   info->snd_seq, 0, sc) : -ENOMEM;
 unlock:
 	mutex_unlock(&ln->lock);
 	if (err) {
@@ -801,7 +838,8 @@ static int lb_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry(sc, &ln->services, node) {
 		if (i++ < cb->args[0])
 			continue;
-		err = lb_nl_fill_svc(skb, NETLINK_CB(cb->skb).portid,
+		err = lb_nl_fill_svc(skb, sock_net(skb->sk),
+				     NETLINK_CB(cb->skb).portid,
 				     cb->nlh->nlmsg_seq, NLM_F_MULTI, sc);
 		if (err)
 			break;

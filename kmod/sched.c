@@ -188,16 +188,16 @@ static const struct lb_target *lb_pick_new(const struct lb_svc *svc,
 	return lb_pick_wrr(svc, pkt->lane);
 }
 
-/* The target a flow entry names, if it still belongs to @svc. */
+/*
+ * The target a flow entry names, if it still belongs to @svc and can be
+ * reached: a flow on a deleted or unreachable target is placed anew.
+ */
 static const struct lb_target *lb_flow_target(const struct lb_cfg *cfg,
 					      const struct lb_svc *svc, u32 id)
 {
-	const struct lb_target *t;
+	const struct lb_target *t = lb_cfg_target(cfg, id);
 
-	if (id >= cfg->n_ids)
-		return NULL;
-	t = cfg->by_id[id];
-	return t && t->svc == svc ? t : NULL;
+	return t && t->svc == svc && !t->down ? t : NULL;
 }
 
 /* Move @f to @to; a closing flow stays uncounted unless it is @reopen'ed. */
@@ -302,7 +302,7 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 {
 	bool flowlet = svc->mode == LB_MODE_FLOWLET;
 	struct lb_flow_table *ft = &ln->flows;
-	const struct lb_target *t, *nt, *cur;
+	const struct lb_target *t, *nt;
 	u32 now = (u32)jiffies;
 	struct lb_flow *f;
 	bool existed;
@@ -310,8 +310,7 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 	f = lb_flow_lookup(ft, &pkt->key);
 	if (f) {
 		/* Its target may be another service's: the flow moved. */
-		cur = lb_cfg_target(cfg, READ_ONCE(f->tgt_id));
-		t = cur && cur->svc == svc ? cur : NULL;
+		t = lb_flow_target(cfg, svc, READ_ONCE(f->tgt_id));
 		if (t && !lb_flow_expired(f, now) &&
 		    !(pkt->tcp_syn && lb_flow_closing(f))) {
 			if (flowlet)

@@ -402,13 +402,15 @@ static struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 		t->id = tc->id;
 		t->mark = tc->mark;
 		t->mask = tc->mask;
-		t->weight = tc->weight;
+		/* An unreachable target takes no new flow, and loses its own. */
+		t->weight = tc->down ? 0 : tc->weight;
+		t->down = tc->down;
 		t->addr = tc->addr;
 		t->port = tc->port;
 		t->svc = svc;
 		t->cnt = lb_counters_get(tc->cnt);
 		t->pcpu = t->cnt->pcpu;
-		weights[i++] = tc->weight;
+		weights[i++] = t->weight;
 		svc->n_targets = i;
 	}
 
@@ -558,7 +560,14 @@ static int lb_commit(struct lb_net *ln, struct lb_svc_conf *sc,
 	if (gone)
 		list_add(&gone->retire, &old->retired);
 	queue_rcu_work(lb_wq, &old->free_work);
+	lb_health_kick(ln);
 	return 0;
+}
+
+/* Publish @sc compiled anew: its targets' reachability changed. */
+int lb_svc_republish(struct lb_net *ln, struct lb_svc_conf *sc)
+{
+	return lb_commit(ln, sc, NULL);
 }
 
 /* Configuration objects */
@@ -1278,6 +1287,10 @@ static int lb_svc_conf_adopt(struct lb_net *ln, struct lb_svc_conf *sc,
 		}
 		tc->id = prev->id;
 		tc->cnt = lb_counters_get(prev->cnt);
+		/* Still as reachable as it was, until the next check says. */
+		tc->down = prev->down;
+		memcpy(tc->probes, prev->probes, sizeof(tc->probes));
+		memcpy(tc->ifindex, prev->ifindex, sizeof(tc->ifindex));
 		tc->id_shared = 1;
 		prev->id_shared = 1;
 	}
@@ -1366,6 +1379,7 @@ int lb_restore_commit(struct lb_net *ln, struct lb_restore *r,
 	}
 	lb_svcs_unshare(&ln->services);
 	queue_rcu_work(lb_wq, &old->free_work);
+	lb_health_kick(ln);
 	return 0;
 undo:
 	list_for_each_entry(sc, &r->services, node)
@@ -1385,6 +1399,7 @@ int lb_net_init(struct lb_net *ln, u32 flow_max)
 	INIT_LIST_HEAD(&ln->services);
 	ida_init(&ln->tgt_ids);
 	ln->next_id = 1;
+	lb_health_init(ln);
 
 	ln->ns_stats = alloc_percpu_gfp(struct lb_ns_stats, GFP_KERNEL_ACCOUNT);
 	if (!ln->ns_stats)
@@ -1418,6 +1433,7 @@ void lb_net_exit(struct lb_net *ln)
 	struct lb_svc_conf *sc, *tmp;
 	struct lb_cfg *cfg;
 
+	lb_health_exit(ln);
 	lb_flow_table_destroy(&ln->flows);
 	cfg = rcu_dereference_protected(ln->cfg, true);
 	list_for_each_entry_safe(sc, tmp, &ln->services, node) {

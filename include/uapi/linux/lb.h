@@ -258,6 +258,17 @@ enum lb_svc_attr {
  * @LB_TGT_A_ADDR: binary, 4 or 16 bytes, the service's family: a backend's
  *	address (with LB_TGT_A_PORT; instead of LB_TGT_A_MARK)
  * @LB_TGT_A_PORT: u16 (host order), 1-65535: a backend's port
+ * @LB_TGT_A_DOWN: flag (replies): the target cannot be reached, so it takes
+ *	no new flow and its flows move to the service's other targets, until
+ *	it can again.  A backend is down when the route to its address is
+ *	missing, unreachable, blackhole or prohibit, or leads out of an
+ *	interface that is down or has no carrier; a path when the route its
+ *	mark picks is so for any of the destinations it was seen carrying
+ *	lately (up to 4, sampled), or for the service's prefix if it has
+ *	carried nothing.  Checked 4 times a second and at once when an
+ *	interface changes state.
+ * @LB_TGT_A_IFNAME: string (replies), once per interface: where those
+ *	routes lead out of
  */
 enum lb_tgt_attr {
 	LB_TGT_A_UNSPEC,
@@ -269,6 +280,8 @@ enum lb_tgt_attr {
 	LB_TGT_A_PAD,
 	LB_TGT_A_ADDR,
 	LB_TGT_A_PORT,
+	LB_TGT_A_DOWN,
+	LB_TGT_A_IFNAME,
 	__LB_TGT_A_MAX
 };
 

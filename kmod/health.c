@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: whether each target can be reached.
+ *
+ * A backend is up while the route to its address leads out of an
+ * interface that is up and has carrier.  A path is up while the route its
+ * mark picks (ip rule with the mark, then the table it names) does so for
+ * every destination it was seen carrying lately, up to LB_PROBES of them
+ * sampled from its packets; one that has carried nothing has its
+ * service's destination prefix as its probe, or none (a catch-all): it
+ * counts as up.  No route, or one of type unreachable, blackhole or
+ * prohibit, is down.  When a table has no route, the lookup goes on to
+ * the next rule's table, as the kernel's does: the path then leads where
+ * that table says, and lbctl show names the interfaces.
+ *
+ * A target that is down takes no new flow and its flows move at their
+ * next packet (service.c compiles it with weight 0 and marks it down;
+ * sched.c moves its flows); it takes flows again when it is back.  Checked
+ * every LB_HEALTH_INTERVAL, and at once when an interface changes state.
+ */
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/route.h>
+#include <net/ip6_route.h>
+#include "lb.h"
+
+#define LB_HEALTH_INTERVAL	(HZ / 4)
+#define LB_PROBE_AGE		120	/* checks (30 s) a probe lasts unseen */
+
+static bool lb_probe_same(const struct lb_probe *p, u8 family,
+			  const union lb_addr *a)
+{
+	return p->family == family && !memcmp(&p->addr, a, sizeof(*a));
+}
+
+/* Keep @a among @tc's probes: seen now, in place of the stalest if new. */
+static void lb_probe_add(struct lb_tgt_conf *tc, u8 family,
+			 const union lb_addr *a, u32 now)
+{
+	struct lb_probe *p, *stalest = &tc->probes[0];
+
+	for (p = tc->probes; p < tc->probes + LB_PROBES; p++) {
+		if (p->family && lb_probe_same(p, family, a)) {
+			p->seen = now;
+			return;
+		}
+		if (!p->family || (stalest->family &&
+				   (s32)(p->seen - stalest->seen) < 0))
+			stalest = p;
+	}
+	stalest->family = family;
+	stalest->addr = *a;
+	stalest->seen = now;
+}
+
+/*
+ * Take the destinations @tc's packets left in the CPUs' slots (hook.c
+ * fills an empty one) and empty them.  While the path is up, probes not
+ * seen for LB_PROBE_AGE checks go: the traffic went elsewhere.  While it
+ * is down it carries nothing, and its probes stay until it is back.
+ */
+static void lb_probe_sample(struct lb_tgt_conf *tc, u32 now)
+{
+	struct lb_probe *p;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct lb_pcpu_stats *s = per_cpu_ptr(tc->cnt->pcpu, cpu);
+		/* Pairs with lb_note_dest(): the address is there before. */
+		u8 family = smp_load_acquire(&s->dest_family);
+
+		if (!family)
+			continue;
+		lb_probe_add(tc, family, &s->dest, now);
+		WRITE_ONCE(s->dest_family, 0);
+	}
+	if (tc->down)
+		return;
+	for (p = tc->probes; p < tc->probes + LB_PROBES; p++)
+		if (p->family && now - p->seen > LB_PROBE_AGE)
+			p->family = 0;
+}
+
+static bool lb_health_dev_ok(const struct net_device *dev)
+{
+	return netif_running(dev) && netif_carrier_ok(dev);
+}
+
+/* The interface the route leads out of, or 0 when there is no usable one. */
+static int lb_health_route(struct net *net, u8 family, const union lb_addr *a,
+			   u32 mark)
+{
+	int ifindex = 0;
+
+	if (family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = a->ip,
+			.flowi4_mark = mark,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return 0;
+		if ((rt->rt_type == RTN_UNICAST || rt->rt_type == RTN_LOCAL) &&
+		    lb_health_dev_ok(rt->dst.dev))
+			ifindex = rt->dst.dev->ifindex;
+		ip_rt_put(rt);
+	} else {
+		struct flowi6 fl6 = {
+			.daddr = a->in6,
+			.flowi6_mark = mark,
+		};
+		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
+
+		if (!dst->error && lb_health_dev_ok(dst->dev))
+			ifindex = dst->dev->ifindex;
+		dst_release(dst);
+	}
+	return ifindex;
+}
+
+static bool lb_probes_any(const struct lb_tgt_conf *tc)
+{
+	int i;
+
+	for (i = 0; i < LB_PROBES; i++)
+		if (tc->probes[i].family)
+			return true;
+	return false;
+}
+
+/* Is @tc down?  Fills tc->ifindex[] with where its probes' routes lead. */
+static bool lb_target_down(struct lb_net *ln, const struct lb_svc_conf *sc,
+			   struct lb_tgt_conf *tc, u32 now)
+{
+	const struct lb_probe *p = tc->probes;
+	unsigned int n = LB_PROBES, i, k = 0;
+	struct lb_probe one = { .family = sc->m.family };
+	u32 mark = tc->mark;
+	bool down = false;
+
+	if (lb_tgt_conf_is_backend(tc)) {
+		one.addr = tc->addr;
+		p = &one;
+		n = 1;
+		mark = 0;
+	} else {
+		lb_probe_sample(tc, now);
+		/* A path that carried nothing yet: its prefix, if it has one. */
+		if (!lb_probes_any(tc) && sc->m.dplen) {
+			one.addr = sc->m.daddr;
+			p = &one;
+			n = 1;
+		}
+	}
+	memset(tc->ifindex, 0, sizeof(tc->ifindex));
+	for (i = 0; i < n; i++) {
+		int ifindex;
+
+		if (!p[i].family)
+			continue;
+		ifindex = lb_health_route(ln->net, p[i].family, &p[i].addr,
+					  mark);
+		down |= !ifindex;
+		tc->ifindex[k++] = ifindex;
+	}
+	return down;
+}
+
+/* Look at every target; publish the services whose targets changed. */
+static void lb_health_check(struct lb_net *ln)
+{
+	DECLARE_BITMAP(flipped, LB_TARGETS_MAX);
+	u32 now = ++ln->health_checks;
+	struct lb_svc_conf *sc;
+	struct lb_tgt_conf *tc;
+	unsigned int i;
+
+	mutex_lock(&ln->lock);
+	list_for_each_entry(sc, &ln->services, node) {
+		bitmap_zero(flipped, LB_TARGETS_MAX);
+		i = 0;
+		list_for_each_entry(tc, &sc->targets, node) {
+			bool down = lb_target_down(ln, sc, tc, now);
+
+			if (down != tc->down) {
+				tc->down = down;
+				__set_bit(i, flipped);
+			}
+			i++;
+		}
+		if (bitmap_empty(flipped, LB_TARGETS_MAX) ||
+		    !lb_svc_republish(ln, sc))
+			continue;
+		/* Out of memory: the old snapshot stands, the next check retries. */
+		i = 0;
+		list_for_each_entry(tc, &sc->targets, node)
+			if (test_bit(i++, flipped))
+				tc->down = !tc->down;
+	}
+	mutex_unlock(&ln->lock);
+}
+
+/* Target ids start at 1: a snapshot with room for more has targets. */
+static bool lb_health_needed(struct lb_net *ln)
+{
+	bool needed;
+
+	rcu_read_lock();
+	needed = rcu_dereference(ln->cfg)->n_ids > 1;
+	rcu_read_unlock();
+	return needed;
+}
+
+/* Checks run while the namespace has targets; a change kicks them. */
+static void lb_health_work(struct work_struct *work)
+{
+	struct lb_net *ln = container_of(to_delayed_work(work), struct lb_net,
+					 health);
+
+	lb_health_check(ln);
+	if (lb_health_needed(ln))
+		queue_delayed_work(system_power_efficient_wq, &ln->health,
+				   LB_HEALTH_INTERVAL);
+}
+
+void lb_health_init(struct lb_net *ln)
+{
+	INIT_DELAYED_WORK(&ln->health, lb_health_work);
+}
+
+/* Check @ln's targets now.  No-op in unit tests (no namespace). */
+void lb_health_kick(struct lb_net *ln)
+{
+	if (ln->net && !READ_ONCE(ln->health_stopped))
+		mod_delayed_work(system_power_efficient_wq, &ln->health, 0);
+}
+
+/*
+ * Context: RTNL held, as in the notifier: once this returns, no
+ * notification kicks the check of this namespace again.  A netns with an
+ * lb configuration change under way is not being dismantled (netlink
+ * sockets hold it), so lb_commit() does not kick it either.
+ */
+void lb_health_stop(struct lb_net *ln)
+{
+	ASSERT_RTNL();
+	WRITE_ONCE(ln->health_stopped, true);
+}
+
+/* Context: after lb_health_stop(). */
+void lb_health_exit(struct lb_net *ln)
+{
+	cancel_delayed_work_sync(&ln->health);
+}
+
+static int lb_health_netdev_event(struct notifier_block *nb,
+				  unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct lb_net *ln;
+
+	switch (event) {
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:	/* carrier */
+	case NETDEV_UNREGISTER:
+		ln = lb_net(dev_net(dev));
+		if (lb_health_needed(ln))
+			lb_health_kick(ln);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lb_health_notifier = {
+	.notifier_call = lb_health_netdev_event,
+};
+
+int lb_health_register(void)
+{
+	return register_netdevice_notifier(&lb_health_notifier);
+}
+
+void lb_health_unregister(void)
+{
+	unregister_netdevice_notifier(&lb_health_notifier);
+}

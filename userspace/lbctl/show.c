@@ -108,10 +108,12 @@ static void target_text(const struct target *t)
 	const uint64_t *c = t->stats.v;
 	char buf[ADDR_STRLEN];
 
-	printf("    id %u %s %s weight %u%s packets %llu", t->id,
+	printf("    id %u %s %s weight %u%s%s%s%s packets %llu", t->id,
 	       t->backend ? "backend" : "mark",
 	       target_str(t, buf, sizeof(buf)), t->weight,
 	       t->weight ? "" : " (draining)",
+	       t->down ? " DOWN" : "", t->ifnames[0] ? " dev " : "",
+	       t->ifnames,
 	       ull(c[LB_STATS_A_PACKETS]));
 	if (t->backend)
 		printf(" bytes %llu reply-packets %llu reply-bytes %llu",
@@ -133,6 +135,19 @@ static void show_text(const struct snapshot *s)
 		for (j = 0; j < svc->ntargets; j++)
 			target_text(&svc->targets[j]);
 	}
+}
+
+/* "devs": the interfaces a target's routes lead out of, from "IF1,IF2". */
+static void json_devs(const char *list)
+{
+	char buf[sizeof(((struct target *)0)->ifnames)], *save, *name;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	json_arr_open("devs");
+	for (name = strtok_r(buf, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save))
+		json_str(NULL, name);
+	json_arr_close();
 }
 
 static void counters_json(const struct counters *c)
@@ -204,6 +219,8 @@ static void service_json(const struct service *svc)
 			json_uint("mask", t->mask);
 		}
 		json_uint("weight", t->weight);
+		json_bool("down", t->down);
+		json_devs(t->ifnames);
 		counters_json(&t->stats);
 		json_obj_close();
 	}

@@ -96,6 +96,16 @@ static int target_attr(const struct nlattr *attr, void *data)
 		return u32_attr(attr, &t->weight);
 	case LB_TGT_A_STATS:
 		return mnl_attr_parse_nested(attr, counter_attr, &t->stats);
+	case LB_TGT_A_DOWN:
+		t->down = true;
+		return MNL_CB_OK;
+	case LB_TGT_A_IFNAME:	/* one per interface */
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return nl_bad_reply();
+		len = strlen(t->ifnames);
+		snprintf(t->ifnames + len, sizeof(t->ifnames) - len, "%s%s",
+			 len ? "," : "", mnl_attr_get_str(attr));
+		return MNL_CB_OK;
 	}
 	return MNL_CB_OK;
 }

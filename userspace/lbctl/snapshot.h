@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <net/if.h>
 
 #include <linux/lb.h>
 
@@ -41,6 +42,9 @@ struct target {
 	uint16_t port;
 	union lb_addr addr;
 	uint32_t weight;
+	bool down;		/* the kernel finds no usable route to it */
+	/* where its routes lead: "IF1,IF2"; "" if not known */
+	char ifnames[4 * IF_NAMESIZE];
 	struct counters stats;
 };
 

@@ -8,6 +8,11 @@
  * Entries name their target by id, never by pointer, so they outlive any
  * configuration snapshot.  The table holds at most flow_max entries; a
  * delayed work walks it a bounded batch at a time and drops idle flows.
+ *
+ * An entry is one cache line (64 bytes, aligned): a lookup touches its
+ * bucket and that line, nothing else.  It has no rcu_head of its own:
+ * entries leave the table only from process context (the GC, a flush),
+ * and go back to the cache in batches, one RCU callback per batch.
  */
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -27,6 +32,20 @@ static siphash_key_t lb_flow_secret __read_mostly;
  */
 static u32 lb_flow_hashfn(const void *data, u32 len, u32 seed)
 {
+	const struct lb_flow_key *k = data;
+
+	/*
+	 * An IPv4 key is zero past its first four address bytes: hashing
+	 * its 16 meaningful bytes (two SipHash blocks) instead of all 40
+	 * (five) gives equal keys equal hashes at well under half the cost.
+	 */
+	if (k->family == AF_INET)
+		return (u32)siphash_4u32((__force u32)k->saddr.ip,
+					 (__force u32)k->daddr.ip,
+					 (u32)(__force u16)k->sport << 16 |
+					 (__force u16)k->dport,
+					 (u32)k->proto << 8 | k->family,
+					 &lb_flow_secret) ^ seed;
 	return (u32)siphash(data, len, &lb_flow_secret) ^ seed;
 }
 
@@ -41,7 +60,8 @@ const struct rhashtable_params lb_flow_params = {
 int lb_flow_cache_init(void)
 {
 	get_random_bytes(&lb_flow_secret, sizeof(lb_flow_secret));
-	lb_flow_cache = KMEM_CACHE(lb_flow, 0);
+	BUILD_BUG_ON(sizeof(struct lb_flow) > 64);
+	lb_flow_cache = KMEM_CACHE(lb_flow, SLAB_HWCACHE_ALIGN);
 	return lb_flow_cache ? 0 : -ENOMEM;
 }
 
@@ -52,9 +72,32 @@ void lb_flow_cache_exit(void)
 	kmem_cache_destroy(lb_flow_cache);
 }
 
-static void lb_flow_free_rcu(struct rcu_head *head)
+/*
+ * Entries taken out of the table, freed together after a grace period:
+ * one RCU callback for up to LB_DEAD_MAX of them (8 kB in all).
+ */
+struct lb_flow_dead {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct lb_flow *f[1021];
+};
+
+#define LB_DEAD_MAX	ARRAY_SIZE(((struct lb_flow_dead *)NULL)->f)
+
+static void lb_flow_free_all(struct lb_flow **f, unsigned int n)
 {
-	kmem_cache_free(lb_flow_cache, container_of(head, struct lb_flow, rcu));
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		kmem_cache_free(lb_flow_cache, f[i]);
+}
+
+static void lb_flow_dead_free(struct rcu_head *head)
+{
+	struct lb_flow_dead *d = container_of(head, struct lb_flow_dead, rcu);
+
+	lb_flow_free_all(d->f, d->n);
+	kfree(d);
 }
 
 static void lb_flow_free_now(void *ptr, void *arg)
@@ -166,21 +209,68 @@ void lb_flow_charge(const struct lb_cfg *cfg, struct lb_flow *f,
 		this_cpu_dec(t->pcpu->flows_active);
 }
 
-/* Drop @f from the table; its target, if still there, has one flow less. */
-static void lb_flow_remove(struct lb_flow_table *ft, struct lb_flow *f)
+/*
+ * Take @f out of the table; its target, if still there, has one flow less.
+ * Return: true if this call removed it: the caller frees it after a grace
+ * period.  Context: rcu_read_lock (a table walk).
+ */
+static bool lb_flow_remove(struct lb_flow_table *ft, struct lb_flow *f)
 {
 	const struct lb_target *t;
 	u32 old;
 
 	if (rhashtable_remove_fast(&ft->ht, &f->node, lb_flow_params))
-		return;		/* somebody else removed it */
+		return false;	/* somebody else removed it */
 	old = xchg(&f->charged, LB_FLOW_GONE);
-	rcu_read_lock();
 	t = old ? lb_cfg_target(rcu_dereference(ft->ln->cfg), old) : NULL;
 	if (t)
 		this_cpu_dec(t->pcpu->flows_active);
-	rcu_read_unlock();
-	call_rcu(&f->rcu, lb_flow_free_rcu);
+	return true;
+}
+
+/*
+ * Walk on from @iter over up to @budget entries, removing the idle ones
+ * (@all: every one), at most LB_DEAD_MAX per call.  Without memory for a
+ * batch it removes a few and waits for the grace period itself.
+ * Context: process, outside any RCU read-side section.
+ * Return: true when the walk reached the end of the table.
+ */
+static bool lb_flow_reap(struct lb_flow_table *ft, struct rhashtable_iter *iter,
+			 unsigned int budget, bool all)
+{
+	struct lb_flow_dead *d = kmalloc(sizeof(*d), GFP_KERNEL | __GFP_NOWARN);
+	struct lb_flow *local[16], **dead = d ? d->f : local;
+	unsigned int n = 0, seen = 0, max = d ? LB_DEAD_MAX : ARRAY_SIZE(local);
+	u32 now = (u32)jiffies;
+	struct lb_flow *f;
+	bool end = false;
+
+	rhashtable_walk_start(iter);
+	while (seen < budget && n < max) {
+		f = rhashtable_walk_next(iter);
+		if (IS_ERR(f) && PTR_ERR(f) == -EAGAIN)
+			continue;	/* resized: the walk goes on */
+		if (IS_ERR_OR_NULL(f)) {
+			end = true;
+			break;
+		}
+		seen++;
+		if ((all || lb_flow_expired(f, now)) && lb_flow_remove(ft, f))
+			dead[n++] = f;
+	}
+	rhashtable_walk_stop(iter);
+
+	if (d && n) {
+		d->n = n;
+		call_rcu(&d->rcu, lb_flow_dead_free);
+		return end;
+	}
+	kfree(d);
+	if (n) {
+		synchronize_rcu();
+		lb_flow_free_all(local, n);
+	}
+	return end;
 }
 
 /**
@@ -193,28 +283,7 @@ static void lb_flow_remove(struct lb_flow_table *ft, struct lb_flow *f)
  */
 bool lb_flow_gc_step(struct lb_flow_table *ft, unsigned int budget)
 {
-	u32 now = (u32)jiffies;
-	struct lb_flow *f;
-	unsigned int seen = 0;
-	bool end = false;
-
-	rhashtable_walk_start(&ft->gc_iter);
-	while (seen < budget) {
-		f = rhashtable_walk_next(&ft->gc_iter);
-		if (!f) {
-			end = true;
-			break;
-		}
-		if (IS_ERR(f)) {
-			if (PTR_ERR(f) == -EAGAIN)
-				continue;	/* resized: walk goes on */
-			break;
-		}
-		seen++;
-		if (lb_flow_expired(f, now))
-			lb_flow_remove(ft, f);
-	}
-	rhashtable_walk_stop(&ft->gc_iter);
+	bool end = lb_flow_reap(ft, &ft->gc_iter, budget, false);
 
 	if (end) {
 		rhashtable_walk_exit(&ft->gc_iter);
@@ -237,16 +306,10 @@ static void lb_flow_gc_work(struct work_struct *work)
 void lb_flow_flush(struct lb_flow_table *ft)
 {
 	struct rhashtable_iter iter;
-	struct lb_flow *f;
 
 	rhashtable_walk_enter(&ft->ht, &iter);
-	rhashtable_walk_start(&iter);
-	while ((f = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(f))
-			continue;
-		lb_flow_remove(ft, f);
-	}
-	rhashtable_walk_stop(&iter);
+	while (!lb_flow_reap(ft, &iter, UINT_MAX, true))
+		cond_resched();
 	rhashtable_walk_exit(&iter);
 }
 

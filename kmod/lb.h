@@ -255,6 +255,7 @@ struct lb_restore {
 	u32 n_services;
 };
 
+/* One cache line; freed in batches after a grace period (flow.c). */
 struct lb_flow {
 	struct rhash_head node;
 	struct lb_flow_key key;
@@ -262,7 +263,6 @@ struct lb_flow {
 	u32 seen;		/* jiffies of the last packet */
 	u32 stamp;		/* flowlet: last packet, in ~us (ns >> 10) */
 	u32 charged;		/* lb_flow_charge(): target counting it, or 0 */
-	struct rcu_head rcu;
 };
 
 /* Context: rcu_read_lock. */

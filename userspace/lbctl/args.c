@@ -53,6 +53,51 @@ void usage_at(const char *file, unsigned int line)
 	usage_line = line;
 }
 
+const char *usage_where(unsigned int *line)
+{
+	*line = usage_line;
+	return usage_file;
+}
+
+int args_lines(FILE *f, const char *name,
+	       int (*fn)(struct args *a, unsigned int line, void *ctx),
+	       void *ctx)
+{
+	char *buf = NULL, **words = NULL, *w, *save;
+	unsigned int line = 0;
+	size_t cap = 0;
+	struct args a;
+	ssize_t n;
+	int rc = EXIT_OK;
+
+	while (rc == EXIT_OK && (n = getline(&buf, &cap, f)) >= 0) {
+		usage_at(name, ++line);
+		if (strlen(buf) != (size_t)n)
+			usage_error("a NUL byte: not a text file");
+		/* At most one word per two bytes. */
+		words = realloc(words, (n / 2 + 1) * sizeof(*words));
+		if (!words) {
+			error_msg("%s", strerror(ENOMEM));
+			exit(EXIT_ERR);
+		}
+		a.argc = 0;
+		a.argv = words;
+		for (w = strtok_r(buf, " \t\r\n\v\f", &save); w && *w != '#';
+		     w = strtok_r(NULL, " \t\r\n\v\f", &save))
+			words[a.argc++] = w;
+		if (a.argc)
+			rc = fn(&a, line, ctx);
+	}
+	if (rc == EXIT_OK && ferror(f)) {
+		error_msg("cannot read %s: %s", name, strerror(errno));
+		rc = EXIT_ERR;
+	}
+	usage_at(NULL, 0);
+	free(words);
+	free(buf);
+	return rc;
+}
+
 void usage_error(const char *fmt, ...)
 {
 	va_list ap;

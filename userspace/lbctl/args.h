@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct args {
 	int argc;
@@ -40,6 +41,18 @@ void usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 /* The words being parsed are line @line of @file (restore); NULL: argv. */
 void usage_at(const char *file, unsigned int line);
+/* The file being read, NULL for argv, and the line in *@line. */
+const char *usage_where(unsigned int *line);
+
+/*
+ * Each line of @f as words, to @fn; blank lines and comments (from a word
+ * that starts with '#') are skipped, and usage errors name @name and the
+ * line.  Stops at the first non-zero value @fn returns, and returns it;
+ * EXIT_ERR, said, if @f cannot be read.
+ */
+int args_lines(FILE *f, const char *name,
+	       int (*fn)(struct args *a, unsigned int line, void *ctx),
+	       void *ctx);
 
 /* Decimal, or hex with 0x; false if @s is not such a number. */
 bool try_u32(const char *s, uint32_t *v);

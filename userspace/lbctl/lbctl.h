@@ -50,4 +50,9 @@ int cmd_backend(struct args *a);
 int cmd_save(struct args *a);
 int cmd_restore(struct args *a);
 
+/* One command line, without "lbctl" and its options: its exit status. */
+int run_command(struct args *a);
+/* lbctl -b FILE: each line of FILE ("-": standard input) a command. */
+int run_batch(const char *file);
+
 #endif /* LBCTL_H */

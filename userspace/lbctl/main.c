@@ -38,6 +38,9 @@ static const char usage[] =
 "  -p, --pretty         indent the JSON output (with -j)\n"
 "  -n, --netns NETNS    act in network namespace NETNS (/var/run/netns/NETNS,\n"
 "                       or a path), as ip -n does\n"
+"  -b, --batch FILE     run the commands in FILE (- for standard input), one\n"
+"                       a line, as ip -batch does: each applied in turn; the\n"
+"                       first that fails stops it (\"lbctl: FILE:LINE: ...\")\n"
 "  -V, --version        print the version\n"
 "  -h, --help           print this help\n"
 "\n"
@@ -123,10 +126,14 @@ static const char usage[] =
 
 void error_msg(const char *fmt, ...)
 {
+	unsigned int line;
+	const char *file = usage_where(&line);
 	va_list ap;
 
 	fflush(stdout);
 	fputs("lbctl: ", stderr);
+	if (file)
+		fprintf(stderr, "%s:%u: ", file, line);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -161,8 +168,13 @@ static int enter_netns(const char *name)
 
 struct nl *connect_lb(void)
 {
-	if (netns && enter_netns(netns) < 0)
-		return NULL;
+	static bool entered;	/* once, for all the commands of a batch */
+
+	if (netns && !entered) {
+		if (enter_netns(netns) < 0)
+			return NULL;
+		entered = true;
+	}
 	return nl_open();
 }
 
@@ -184,24 +196,39 @@ static const struct {
 	{ "restore",		cmd_restore },
 };
 
+int run_command(struct args *a)
+{
+	const char *cmd = args_next(a);
+	unsigned int i;
+
+	if (is_help(cmd) || is_help(args_peek(a))) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].run(a);
+	usage_error("unknown command \"%s\"", cmd);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "pretty",	no_argument,		NULL, 'p' },
 		{ "netns",	required_argument,	NULL, 'n' },
+		{ "batch",	required_argument,	NULL, 'b' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 },
 	};
+	const char *batch = NULL;
 	struct args a;
-	const char *cmd;
-	unsigned int i;
 	int c;
 
 	opterr = 0;
 	/* '+': options end at the command, as in ip(8) */
-	while ((c = getopt_long(argc, argv, "+jpn:Vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpn:b:Vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opt.json = true;
@@ -213,6 +240,9 @@ int main(int argc, char **argv)
 			if (!*optarg)
 				usage_error("-n needs a network namespace name");
 			netns = optarg;
+			break;
+		case 'b':
+			batch = optarg;
 			break;
 		case 'V':
 			printf("lbctl %s (lb netlink family \"%s\" version %u)\n",
@@ -227,23 +257,23 @@ int main(int argc, char **argv)
 		default:
 			if (optopt == 'n')
 				usage_error("-n needs a network namespace name");
+			if (optopt == 'b')
+				usage_error("-b needs a file (- for standard input)");
 			usage_error("unknown option \"%s\"", argv[optind - 1]);
 		}
 	}
 
 	a.argc = argc - optind;
 	a.argv = argv + optind;
-	cmd = args_next(&a);
-	if (!cmd) {
+	if (batch) {
+		if (args_more(&a))
+			usage_error("-b FILE takes its commands from FILE, not \"%s\"",
+				    args_peek(&a));
+		return run_batch(batch);
+	}
+	if (!args_more(&a)) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (is_help(cmd) || is_help(args_peek(&a))) {
-		fputs(usage, stdout);
-		return EXIT_OK;
-	}
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(cmd, commands[i].name))
-			return commands[i].run(&a);
-	usage_error("unknown command \"%s\"", cmd);
+	return run_command(&a);
 }

@@ -161,44 +161,9 @@ static void parse_command(struct conf *c, struct args *a, unsigned int line)
 	svc->tgts[svc->ntgts++] = t;
 }
 
-/*
- * Every line of @f; blank lines and comments (from a word that starts
- * with '#') are skipped.  Usage errors name the file and line.
- * EXIT_OK, or EXIT_ERR said if the file cannot be read.
- */
-static int read_conf(FILE *f, struct conf *c)
+static int parse_line(struct args *a, unsigned int line, void *conf)
 {
-	char *buf = NULL, **words = NULL, *w, *save;
-	unsigned int line = 0;
-	size_t cap = 0;
-	struct args a;
-	ssize_t n;
-
-	while ((n = getline(&buf, &cap, f)) >= 0) {
-		usage_at(c->name, ++line);
-		if (strlen(buf) != (size_t)n)
-			usage_error("a NUL byte: not a text file");
-		/* At most one word per two bytes. */
-		words = realloc(words, (n / 2 + 1) * sizeof(*words));
-		if (!words) {
-			error_msg("%s", strerror(ENOMEM));
-			exit(EXIT_ERR);
-		}
-		a.argc = 0;
-		a.argv = words;
-		for (w = strtok_r(buf, " \t\r\n\v\f", &save); w && *w != '#';
-		     w = strtok_r(NULL, " \t\r\n\v\f", &save))
-			words[a.argc++] = w;
-		if (a.argc)
-			parse_command(c, &a, line);
-	}
-	usage_at(NULL, 0);
-	free(words);
-	free(buf);
-	if (ferror(f)) {
-		error_msg("cannot read %s: %s", c->name, strerror(errno));
-		return EXIT_ERR;
-	}
+	parse_command(conf, a, line);
 	return EXIT_OK;
 }
 
@@ -339,7 +304,7 @@ int cmd_restore(struct args *a)
 		}
 		c.name = file;
 	}
-	ret = read_conf(f, &c);
+	ret = args_lines(f, c.name, parse_line, &c);
 	if (f != stdin)
 		fclose(f);
 	if (ret == EXIT_OK)

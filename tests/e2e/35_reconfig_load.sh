@@ -9,8 +9,8 @@
 # modes, schedulers, a third path added and removed; backend weights of
 # both services, and a web backend drained, removed and added back (after
 # its connections finished: a removal resets only connections still open
-# on it, and it has none).  The load runs until the changes are done,
-# however long they take.  Nothing may break: no ping lost, every held
+# on it, and it has none), applied with lbctl -b in chunks.  The load runs
+# until the changes are done, however long they take.  Nothing may break: no ping lost, every held
 # connection without an error, every HTTP request answered.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/svc_lib.sh"
@@ -61,31 +61,46 @@ for ((i = 0; i < 300; i++)); do [ -s /tmp/hold.ready ] && [ -s /tmp/phold.ready 
 
 w() { echo $((RANDOM % 4 + 1)); }	# a weight, 1..4
 modes=(packet flow flowlet) scheds=(wrr maglev wlc)
-path3=0 web3=present since=0
-t0=$EPOCHREALTIME
+# The changes, drawn up front: a batch file per router (lbctl -b), in
+# chunks of 50 with a pause of 0.2 s between chunks, so that a change
+# lands at any moment of the traffic and a drained web backend has a
+# second or more (its 200 changes) to finish its connections.
+path3=0 web3=present since=0 chunk=0
+rm -f /tmp/changes.*
 for ((n = 1; n <= N; n++)); do
+	c=
 	case $((RANDOM % 8)) in
-	0) c=(pl set-weights $(w) $(w)); [ "$path3" = 1 ] && c+=($(w)) ;;
-	1) c=(pl set-mode "${modes[RANDOM % 3]}") ;;
-	2) c=(pl set-sched "${scheds[RANDOM % 3]}") ;;
-	3) if [ "$path3" = 0 ]; then c=(pl path add 5 weight "$(w)"); path3=1
-	   else c=(pl path del 5); path3=0; fi ;;
-	4) c=(sl backend set "$VIP:9876" proto tcp "$(srv4 $((RANDOM % 3 + 1))):7000" weight "$(w)") ;;
+	0) c="pl set-weights $(w) $(w)"; [ "$path3" = 1 ] && c+=" $(w)" ;;
+	1) c="pl set-mode ${modes[RANDOM % 3]}" ;;
+	2) c="pl set-sched ${scheds[RANDOM % 3]}" ;;
+	3) if [ "$path3" = 0 ]; then c="pl path add 5 weight $(w)"; path3=1
+	   else c="pl path del 5"; path3=0; fi ;;
+	4) c="sl backend set $VIP:9876 proto tcp $(srv4 $((RANDOM % 3 + 1))):7000 weight $(w)" ;;
 	5) j=$((RANDOM % 2 + 1))
-	   c=(sl backend set "$VIP:8080" "$(srv4 "$j"):$((8030 + j))" weight "$(w)") ;;
+	   c="sl backend set $VIP:8080 $(srv4 "$j"):$((8030 + j)) weight $(w)" ;;
 	*) # server3 of the web service: drained, removed once its connections
-	   # are done (100 changes later), added back 100 changes after that.
-	   c=(pl show)
-	   if [ "$web3" = present ] && [ $((n - since)) -ge 100 ]; then
-		c=(sl backend set "$VIP:8080" "$(srv4 3):8033" weight 0); web3=drained since=$n
-	   elif [ "$web3" = drained ] && [ $((n - since)) -ge 100 ]; then
-		c=(sl backend del "$VIP:8080" "$(srv4 3):8033"); web3=removed since=$n
-	   elif [ "$web3" = removed ] && [ $((n - since)) -ge 100 ]; then
-		c=(sl backend add "$VIP:8080" "$(srv4 3):8033"); web3=present since=$n
+	   # are done (200 changes later), added back 200 changes after that.
+	   c="pl show"
+	   if [ $((n - since)) -ge 200 ]; then
+		case $web3 in
+		present) c="sl backend set $VIP:8080 $(srv4 3):8033 weight 0"; web3=drained ;;
+		drained) c="sl backend del $VIP:8080 $(srv4 3):8033"; web3=removed ;;
+		removed) c="sl backend add $VIP:8080 $(srv4 3):8033"; web3=present ;;
+		esac
+		since=$n
 	   fi ;;
 	esac
-	"${c[@]}" >/dev/null || fail "change $n: lbctl ${c[*]:1} failed"
-	[ $((n % 200)) = 0 ] && log "$n changes"
+	echo "${c#* }" >>"/tmp/changes.$((n / 50)).${c%% *}"
+done
+t0=$EPOCHREALTIME
+for ((k = 0; k <= N / 50; k++)); do
+	for r in pl sl; do
+		f=/tmp/changes.$k.$r
+		[ -f "$f" ] || continue
+		"$r" -b "$f" >/dev/null || fail "lbctl -b (chunk $k of the changes, $r) failed"
+	done
+	[ $(((k + 1) * 50 % 250)) = 0 ] && log "$(((k + 1) * 50)) changes"
+	sleep 0.2
 done
 secs=$(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000000 ))
 log "$N changes in $secs s"

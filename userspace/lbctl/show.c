@@ -202,6 +202,7 @@ static void service_json(const struct service *svc)
 		json_uint("flowlet_timeout_us", svc->flowlet_us);
 	else
 		json_null("flowlet_timeout_us");
+	json_bool("nat", svc->nat);
 
 	json_arr_open("targets");
 	for (i = 0; i < svc->ntargets; i++) {

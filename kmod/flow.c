@@ -302,15 +302,25 @@ static void lb_flow_gc_work(struct work_struct *work)
 			   end ? LB_GC_INTERVAL : 1);
 }
 
-/* Context: process, configuration lock held. */
+/*
+ * A walk resumed after the entry it stood on was removed may skip some of
+ * that bucket's (rhashtable_walk_start() counts its way back in): another
+ * pass takes them.  The hook may add flows meanwhile, so the passes are
+ * bounded.
+ *
+ * Context: process, configuration lock held.
+ */
 void lb_flow_flush(struct lb_flow_table *ft)
 {
 	struct rhashtable_iter iter;
+	int pass;
 
-	rhashtable_walk_enter(&ft->ht, &iter);
-	while (!lb_flow_reap(ft, &iter, UINT_MAX, true))
-		cond_resched();
-	rhashtable_walk_exit(&iter);
+	for (pass = 0; pass < 8 && lb_flow_count(ft); pass++) {
+		rhashtable_walk_enter(&ft->ht, &iter);
+		while (!lb_flow_reap(ft, &iter, UINT_MAX, true))
+			cond_resched();
+		rhashtable_walk_exit(&iter);
+	}
 }
 
 int lb_flow_table_init(struct lb_flow_table *ft, struct lb_net *ln, u32 max)

@@ -9,6 +9,11 @@
 #   make demo DEMO_ARGS=--quick      (any scripts/demo option)
 #   make demo SCENARIO=service       seed 002: lb as an L4 load balancer
 #                                    (scripts/demo-service; DEMO_ARGS too)
+#   make bench            what lb costs the router, against iptables, nftables
+#                         and ECMP in one VM run, plus the KUnit hook bench:
+#                         table, CSV/JSON, PNG (scripts/bench)
+#   make bench BENCH_ARGS=--quick    (any scripts/bench option; make check
+#                                    runs --quick to prove the bench works)
 #   make deb              Debian packages lb-dkms and lbctl into build/deb/
 #   make pkg-check        lintian on them, the man pages and what they
 #                         cover, the bash completion (scripts/pkg-check)
@@ -26,7 +31,7 @@ KVER_OF = $(notdir $(patsubst %/build,%,$(1)))
 BUILD := $(TOP)/build
 MODSRC := Kbuild Kconfig VERSION kmod include tests/kunit
 
-.PHONY: all module modules-all lbctl lint check kunit e2e deps demo clean \
+.PHONY: all module modules-all lbctl lint check kunit e2e deps demo bench clean \
 	deb pkg-check dkms-install dkms-uninstall dkms-build
 
 all: module lbctl
@@ -89,6 +94,9 @@ demo: deps
 	$(if $(filter-out paths service,$(SCENARIO)),$(error SCENARIO is paths (seed 000, the default) or service (seed 002)))
 	scripts/demo $(if $(filter service,$(SCENARIO)),--service) $(DEMO_ARGS)
 
+bench: deps
+	scripts/bench $(BENCH_ARGS)
+
 check: deps
 	$(MAKE) modules-all
 	$(MAKE) lbctl
@@ -96,6 +104,7 @@ check: deps
 	$(MAKE) deb
 	$(MAKE) pkg-check
 	scripts/kunit
+	scripts/bench --quick
 	scripts/e2e
 
 clean:

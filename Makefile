@@ -21,6 +21,9 @@
 #                         dkms add, build, install (root); rebuilt for every
 #                         new kernel.  make dkms-uninstall: the reverse
 #   make dkms-build       build it as DKMS would, for every kernel, in build/
+#   make fuzz             the fuzzers e2e 85 and 86 run in the VM (tests/fuzz:
+#                         nlfuzz for netlink, pktfuzz for frames)
+#   make stress           the fuzzing of make check, many times longer
 #   make kunit | e2e | deps | clean
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -68,8 +71,23 @@ lint:
 kunit:
 	scripts/kunit
 
-e2e: modules-all lbctl deb
+e2e: modules-all lbctl deb fuzz
 	scripts/e2e
+
+.PHONY: fuzz stress
+fuzz:
+	$(MAKE) -C tests/fuzz
+
+# Longer than make check's: 5 million malformed packets through the hooks
+# (KUnit; 3 x 100000 more under KASAN, lockdep and kmemleak, each boot
+# with its own seed), and per kernel 500000 netlink requests and 1.5
+# million frames (e2e 85, 86).  Hours, not minutes.
+stress: modules-all lbctl deb fuzz
+	scripts/kunit --filter 'lb_fuzz*' -- --kernel_args=lb.fuzz_packets=5000000
+	for i in 1 2 3; do scripts/kunit --debug --filter 'lb_fuzz*' -- \
+		--kernel_args=lb.fuzz_packets=100000 || exit 1; done
+	E2E_NLFUZZ=400000 E2E_NLFUZZ_RACE=50000 E2E_NLFUZZ_USER=20000 \
+		E2E_PKTFUZZ=1000000 scripts/e2e --timeout 3600 85 86
 
 deps:
 	scripts/deps
@@ -104,9 +122,12 @@ check: deps
 	$(MAKE) deb
 	$(MAKE) pkg-check
 	scripts/kunit
+	scripts/kunit --debug
 	scripts/bench --quick
+	$(MAKE) fuzz
 	scripts/e2e
 
 clean:
 	rm -rf $(BUILD) kmod/lb.ko
 	$(MAKE) -C userspace/lbctl clean
+	$(MAKE) -C tests/fuzz clean

@@ -697,6 +697,9 @@ static void gen_svc(struct gen *g, const struct bsvc *b, bool options)
 	gen_nest_end(g, at);
 }
 
+static const uint16_t ro_tgt[] = { LB_TGT_A_STATS, LB_TGT_A_DOWN,
+				   LB_TGT_A_IFNAME };
+
 static void gen_tgt(struct gen *g, const struct btgt *t, bool by_id)
 {
 	size_t at = gen_nest(g, LB_A_TGT);
@@ -708,6 +711,8 @@ static void gen_tgt(struct gen *g, const struct btgt *t, bool by_id)
 		gen_target(g, t);
 	if (chance(g->r, 3))
 		gen_u32(g, gen_bad_type(g), (uint32_t)rnd(g->r));
+	if (chance(g->r, 2))	/* reply-only: counters, reachability */
+		gen_raw(g, PICK(g->r, ro_tgt), "lo", chance(g->r, 50) ? 3 : 0);
 	gen_nest_end(g, at);
 }
 
@@ -946,7 +951,9 @@ static void snap_tgt(struct snap *s, const struct nlattr *tgt)
 	mnl_attr_for_each_nested(a, tgt) {
 		uint16_t t = mnl_attr_get_type(a);
 
-		if (t == LB_TGT_A_STATS || t == LB_TGT_A_PAD)
+		/* Counters and reachability (health) are state, not setup. */
+		if (t == LB_TGT_A_STATS || t == LB_TGT_A_PAD ||
+		    t == LB_TGT_A_DOWN || t == LB_TGT_A_IFNAME)
 			continue;
 		if (t == LB_TGT_A_ID && mnl_attr_get_payload_len(a) == 4) {
 			uint32_t id = mnl_attr_get_u32(a);

@@ -109,6 +109,9 @@ static u32 lb_flow_timeout(const struct lb_flow *f)
 {
 	if (lb_flow_closing(f))
 		return lb_defaults.timeout_tcp_close;
+	/* Never answered: a SYN flood's entries make room soon. */
+	if (READ_ONCE(f->opening))
+		return lb_defaults.timeout_tcp_syn;
 	switch (f->key.proto) {
 	case IPPROTO_TCP:
 		return lb_defaults.timeout_tcp;
@@ -145,6 +148,7 @@ struct lb_flow *lb_flow_lookup(struct lb_flow_table *ft,
  * @tgt_id: its target
  * @now: jiffies
  * @stamp: lb_now_us() of this packet
+ * @opening: a TCP SYN: the flow has a short timeout until it gets further
  * @existed: set if the returned entry was there already
  *
  * Context: rcu_read_lock, any context.
@@ -152,7 +156,8 @@ struct lb_flow *lb_flow_lookup(struct lb_flow_table *ft,
  */
 struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 			       const struct lb_flow_key *key, u32 tgt_id,
-			       u32 now, u32 stamp, bool *existed)
+			       u32 now, u32 stamp, bool opening,
+			       bool *existed)
 {
 	struct lb_flow *f, *old;
 
@@ -161,6 +166,8 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 		return ERR_PTR(-ENOMEM);
 	f->key = *key;
 	f->tgt_id = tgt_id;
+	f->opening = opening;
+	f->pad = 0;
 	f->seen = now;
 	f->stamp = stamp;
 	f->charged = tgt_id;	/* the caller counts it if it went in */

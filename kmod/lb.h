@@ -259,7 +259,9 @@ struct lb_restore {
 struct lb_flow {
 	struct rhash_head node;
 	struct lb_flow_key key;
-	u32 tgt_id;
+	u16 tgt_id;		/* ids are at most LB_ID_MAX (65535) */
+	u8 opening;		/* TCP, only SYNs so far: timeout_tcp_syn */
+	u8 pad;
 	u32 seen;		/* jiffies of the last packet */
 	u32 stamp;		/* flowlet: last packet, in ~us (ns >> 10) */
 	u32 charged;		/* lb_flow_charge(): target counting it, or 0 */
@@ -301,6 +303,7 @@ struct lb_defaults {
 	u32 flowlet_us;
 	u32 flow_max;
 	u32 timeout_tcp;	/* seconds */
+	u32 timeout_tcp_syn;
 	u32 timeout_tcp_close;
 	u32 timeout_udp;
 	u32 timeout_other;
@@ -421,7 +424,8 @@ struct lb_flow *lb_flow_lookup(struct lb_flow_table *ft,
 			       const struct lb_flow_key *key);
 struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 			       const struct lb_flow_key *key, u32 tgt_id,
-			       u32 now, u32 stamp, bool *existed);
+			       u32 now, u32 stamp, bool opening,
+			       bool *existed);
 bool lb_flow_expired(const struct lb_flow *f, u32 now);
 void lb_flow_charge(const struct lb_cfg *cfg, struct lb_flow *f,
 		    const struct lb_target *to);

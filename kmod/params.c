@@ -48,6 +48,11 @@ static unsigned int timeout_tcp = 300;
 module_param(timeout_tcp, uint, 0444);
 MODULE_PARM_DESC(timeout_tcp, "seconds an idle TCP flow is kept, 1-604800 (default 300)");
 
+static unsigned int timeout_tcp_syn = 10;
+module_param(timeout_tcp_syn, uint, 0444);
+MODULE_PARM_DESC(timeout_tcp_syn,
+		 "seconds a TCP flow that has only sent SYNs is kept, 1-604800 (default 10)");
+
 static unsigned int timeout_tcp_close = 10;
 module_param(timeout_tcp_close, uint, 0444);
 MODULE_PARM_DESC(timeout_tcp_close,
@@ -196,10 +201,10 @@ int lb_params_parse(void)
 		       LB_FLOWLET_US_MIN, LB_FLOWLET_US_MAX);
 		return -EINVAL;
 	}
-	if (!timeout_tcp || !timeout_tcp_close || !timeout_udp ||
-	    !timeout_other || timeout_tcp > 86400 * 7 ||
-	    timeout_tcp_close > 86400 * 7 || timeout_udp > 86400 * 7 ||
-	    timeout_other > 86400 * 7) {
+	if (!timeout_tcp || !timeout_tcp_syn || !timeout_tcp_close ||
+	    !timeout_udp || !timeout_other || timeout_tcp > 86400 * 7 ||
+	    timeout_tcp_syn > 86400 * 7 || timeout_tcp_close > 86400 * 7 ||
+	    timeout_udp > 86400 * 7 || timeout_other > 86400 * 7) {
 		pr_err("lb: timeouts must be 1 s to 7 days\n");
 		return -EINVAL;
 	}
@@ -238,6 +243,7 @@ int lb_params_parse(void)
 	lb_defaults.flowlet_us = flowlet_us;
 	lb_defaults.flow_max = flow_max;
 	lb_defaults.timeout_tcp = timeout_tcp;
+	lb_defaults.timeout_tcp_syn = timeout_tcp_syn;
 	lb_defaults.timeout_tcp_close = timeout_tcp_close;
 	lb_defaults.timeout_udp = timeout_udp;
 	lb_defaults.timeout_other = timeout_other;

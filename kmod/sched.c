@@ -224,6 +224,9 @@ static void lb_flow_touch(const struct lb_cfg *cfg, struct lb_flow *f,
 	}
 	if (flowlet)
 		WRITE_ONCE(f->stamp, lb_now_us());
+	/* Past the SYN: the connection was answered, the flow lives long. */
+	if (unlikely(READ_ONCE(f->opening)) && !pkt->tcp_syn)
+		WRITE_ONCE(f->opening, 0);
 	/* A closing connection no longer counts as active (for wlc). */
 	if (pkt->tcp_close && !lb_flow_closing(f))
 		lb_flow_charge(cfg, f, NULL);
@@ -323,6 +326,8 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 		if (!nt)
 			return t;
 		lb_flow_assign(cfg, f, nt, true);
+		if (pkt->tcp_syn)
+			WRITE_ONCE(f->opening, 1);	/* a new connection */
 		lb_flow_touch(cfg, f, pkt, now, flowlet);
 		LB_INC(nt->pcpu, flows_created);
 		LB_INC(svc->st->pcpu, flows_created);
@@ -334,7 +339,8 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 	nt = lb_pick_new(svc, pkt);
 	if (!nt)
 		return NULL;
-	f = lb_flow_insert(ft, &pkt->key, nt->id, now, lb_now_us(), &existed);
+	f = lb_flow_insert(ft, &pkt->key, nt->id, now, lb_now_us(),
+			   pkt->tcp_syn, &existed);
 	if (IS_ERR(f))
 		goto fallback;
 	if (existed) {

@@ -114,7 +114,7 @@ static unsigned int flood_fill(struct lb_net *ln,
 	for (i = 0; i < n; i++) {
 		rcu_read_lock();
 		f = lb_flow_insert(&ln->flows, &keys[i], 1, (u32)jiffies, 0,
-				   &existed);
+				   false, &existed);
 		rcu_read_unlock();
 		in += !IS_ERR(f) && !existed;
 	}

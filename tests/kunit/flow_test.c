@@ -127,6 +127,45 @@ static void lb_flow_expiry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, active(ln), 0ULL);
 }
 
+/*
+ * A TCP flow that has only sent SYNs (a scan, a SYN flood) is forgotten
+ * after timeout_tcp_syn; once past the SYN, it lives timeout_tcp.
+ */
+static void lb_flow_syn_timeout(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_test_pkt syn = { AF_INET, IPPROTO_TCP, 1, 2, 5, 6,
+				   TCPHDR_SYN };
+	struct lb_test_pkt open = { AF_INET, IPPROTO_TCP, 1, 2, 7, 8,
+				    TCPHDR_SYN };
+	u32 now = (u32)jiffies, idle;
+	struct lb_flow *fs, *fo;
+
+	KUNIT_ASSERT_LT(test, lb_defaults.timeout_tcp_syn,
+			lb_defaults.timeout_tcp);
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
+	lb_test_mark(test, ln, &syn);
+	lb_test_mark(test, ln, &syn);	/* retransmitted: still unanswered */
+	lb_test_mark(test, ln, &open);
+	open.tcp_flags = TCPHDR_ACK;	/* the handshake's last ACK */
+	lb_test_mark(test, ln, &open);
+	fs = find(ln, test, &syn);
+	fo = find(ln, test, &open);
+	KUNIT_ASSERT_NOT_NULL(test, fs);
+	KUNIT_ASSERT_NOT_NULL(test, fo);
+	KUNIT_EXPECT_TRUE(test, fs->opening);
+	KUNIT_EXPECT_FALSE(test, fo->opening);
+
+	idle = (lb_defaults.timeout_tcp_syn + 1) * HZ;
+	fs->seen = now - idle;
+	fo->seen = now - idle;
+	KUNIT_EXPECT_TRUE(test, lb_flow_expired(fs, now));
+	KUNIT_EXPECT_FALSE(test, lb_flow_expired(fo, now));
+	gc_all(ln);
+	KUNIT_EXPECT_NULL(test, find(ln, test, &syn));
+	KUNIT_EXPECT_NOT_NULL(test, find(ln, test, &open));
+}
+
 /* A SYN on a closing flow's 5-tuple is a new connection: placed anew. */
 static void lb_flow_reuse_after_close(struct kunit *test)
 {
@@ -256,6 +295,7 @@ static void lb_flow_gc_incremental(struct kunit *test)
 static struct kunit_case lb_flow_cases[] = {
 	KUNIT_CASE(lb_flow_insert_lookup),
 	KUNIT_CASE(lb_flow_expiry),
+	KUNIT_CASE(lb_flow_syn_timeout),
 	KUNIT_CASE(lb_flow_reuse_after_close),
 	KUNIT_CASE(lb_flow_limit_fallback),
 	KUNIT_CASE(lb_flow_midstream_keeps_fallback_path),

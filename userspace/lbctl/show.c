@@ -30,6 +30,7 @@ struct info_field {
 
 static const struct info_field timeouts[] = {
 	{ LB_INFO_A_TIMEOUT_TCP,	"tcp",		"timeout_tcp" },
+	{ LB_INFO_A_TIMEOUT_TCP_SYN,	"tcp-syn",	"timeout_tcp_syn" },
 	{ LB_INFO_A_TIMEOUT_TCP_CLOSE,	"tcp-close",	"timeout_tcp_close" },
 	{ LB_INFO_A_TIMEOUT_UDP,	"udp",		"timeout_udp" },
 	{ LB_INFO_A_TIMEOUT_OTHER,	"other",	"timeout_other" },

@@ -361,6 +361,8 @@ enum lb_flow_attr {
  * @LB_INFO_A_NAT_DROPS: u64, packets of a NAT service that could not be
  *	translated (no backend takes new flows, a fragment without
  *	reassembly, no memory to write the packet)
+ * @LB_INFO_A_TIMEOUT_TCP_SYN: u32, seconds idle before a TCP flow that has
+ *	only sent SYNs (never answered: a scan or a SYN flood) is forgotten
  */
 enum lb_info_attr {
 	LB_INFO_A_UNSPEC,
@@ -374,6 +376,7 @@ enum lb_info_attr {
 	LB_INFO_A_PAD,
 	LB_INFO_A_VIP_DROPS,
 	LB_INFO_A_NAT_DROPS,
+	LB_INFO_A_TIMEOUT_TCP_SYN,
 	__LB_INFO_A_MAX
 };
 

@@ -12,11 +12,15 @@
 #  2. the frames again while nlfuzz's threads add, delete and restore
 #     services and targets in the router's namespace (the hooks read
 #     configurations being replaced under them);
-# then lb is unloaded and loaded again, configured as before, and the
-# router must still forward: ping, TCP over both paths and through the
-# VIPs (iperf3), IPv4 and IPv6.  The kernel log must stay clean.  The
-# seed is printed; E2E_SEED=N replays the frames, E2E_PKTFUZZ (default
-# 150000) sets how many are sent in part 1, half as many in part 2.
+# After part 1 no path may be DOWN (a path is down when its mark's route
+# fails for destinations it carried: frames to random addresses, which no
+# path can route, must not count) and lb must have balanced the frames.
+# After each part, and once more after lb is unloaded and loaded again
+# and configured as before, the router must still forward: ping, and TCP
+# over both paths and through the VIPs (iperf3), IPv4 and IPv6.  The
+# kernel log must stay clean.  The seed is printed; E2E_SEED=N replays
+# the frames, E2E_PKTFUZZ (default 150000) sets how many are sent in part
+# 1, half as many in part 2.
 . "$(dirname "$0")/lib.sh"
 
 PKTFUZZ=$TOP/tests/fuzz/pktfuzz NLFUZZ=$TOP/tests/fuzz/nlfuzz
@@ -81,7 +85,7 @@ fuzz() { # COUNT SEED
 # A part: COUNT frames from SEED, and what lb and the router made of them
 # (lb's counters only with "counted": nlfuzz replaces the services).
 part() { # COUNT SEED [counted]
-	local out b0 n0 r0 d0 x0 b1 n1 r1 d1 x1
+	local out b0 n0 r0 d0 x0 b1 n1 r1 d1 x1 down
 	read -r b0 n0 r0 d0 x0 < <(counts)
 	out=$(fuzz "$1" "$2") || fail "pktfuzz failed: $out"
 	sed 's/^/#   /' <<<"$out"
@@ -92,6 +96,9 @@ part() { # COUNT SEED [counted]
 		return
 	fi
 	log "the router took $((x1 - x0)) frames; lb balanced $((b1 - b0)) packets, $((n1 - n0)) of them to backends, translated $((r1 - r0)) replies, dropped $((d1 - d0))"
+	# Frames to addresses no path can route must not pass for broken paths.
+	down=$(rlbctl -j show | jq '[.services[].targets[] | select(.kind == "path" and .down)] | length')
+	[ "$down" = 0 ] || fail "$down of the router's paths are DOWN after the frames: frames to destinations that no path can route (random addresses) took them down, and lb stopped balancing ($((b1 - b0)) packets balanced)"
 	assert_ge $((b1 - b0)) $(($1 / 10)) "packets lb balanced"
 	assert_ge $((n1 - n0)) $(($1 / 2000)) "packets lb translated to backends"
 }

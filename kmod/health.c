@@ -3,15 +3,20 @@
  * lb: whether each target can be reached.
  *
  * A backend is up while the route to its address leads out of an
- * interface that is up and has carrier.  A path is up while the route its
- * mark picks (ip rule with the mark, then the table it names) does so for
- * every destination it was seen carrying lately, up to LB_PROBES of them
- * sampled from its packets; one that has carried nothing has its
- * service's destination prefix as its probe, or none (a catch-all): it
- * counts as up.  No route, or one of type unreachable, blackhole or
- * prohibit, is down.  When a table has no route, the lookup goes on to
- * the next rule's table, as the kernel's does: the path then leads where
- * that table says, and lbctl show names the interfaces.
+ * interface that is up and has carrier; no route, or one of type
+ * unreachable, blackhole or prohibit, is down.
+ *
+ * A path is judged against its service's other paths, on the destinations
+ * they were seen carrying lately (up to LB_PROBES a path, sampled from its
+ * packets; before any, the service's prefix if it has one): it is down
+ * when the route its mark picks (ip rule with the mark, then the table it
+ * names) is unusable for a destination that another path's route can
+ * reach.  A destination no path can reach says nothing about the paths:
+ * packets to random addresses must not take a router's links down.  So a
+ * service's only path is never down, nor are all of them at once.  When a
+ * table has no route, the lookup goes on to the next rule's table, as the
+ * kernel's does: the path then leads where that table says, and lbctl
+ * show names the interfaces.
  *
  * A target that is down takes no new flow and its flows move at their
  * next packet (service.c compiles it with weight 0 and marks it down;
@@ -119,52 +124,97 @@ static int lb_health_route(struct net *net, u8 family, const union lb_addr *a,
 	return ifindex;
 }
 
-static bool lb_probes_any(const struct lb_tgt_conf *tc)
+/* A destination once in @p, up to @max; @n is how many there are. */
+static void lb_probe_collect(struct lb_probe *p, unsigned int *n,
+			     unsigned int max, u8 family,
+			     const union lb_addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n; i++)
+		if (lb_probe_same(&p[i], family, a))
+			return;
+	if (*n < max) {
+		p[*n].family = family;
+		p[(*n)++].addr = *a;
+	}
+}
+
+/* Keep @ifindex among the interfaces @tc's routes lead out of. */
+static void lb_ifindex_add(struct lb_tgt_conf *tc, int ifindex)
 {
 	int i;
 
-	for (i = 0; i < LB_PROBES; i++)
-		if (tc->probes[i].family)
-			return true;
-	return false;
-}
-
-/* Is @tc down?  Fills tc->ifindex[] with where its probes' routes lead. */
-static bool lb_target_down(struct lb_net *ln, const struct lb_svc_conf *sc,
-			   struct lb_tgt_conf *tc, u32 now)
-{
-	const struct lb_probe *p = tc->probes;
-	unsigned int n = LB_PROBES, i, k = 0;
-	struct lb_probe one = { .family = sc->m.family };
-	u32 mark = tc->mark;
-	bool down = false;
-
-	if (lb_tgt_conf_is_backend(tc)) {
-		one.addr = tc->addr;
-		p = &one;
-		n = 1;
-		mark = 0;
-	} else {
-		lb_probe_sample(tc, now);
-		/* A path that carried nothing yet: its prefix, if it has one. */
-		if (!lb_probes_any(tc) && sc->m.dplen) {
-			one.addr = sc->m.daddr;
-			p = &one;
-			n = 1;
+	for (i = 0; i < LB_PROBES; i++) {
+		if (tc->ifindex[i] == ifindex)
+			return;
+		if (!tc->ifindex[i]) {
+			tc->ifindex[i] = ifindex;
+			return;
 		}
 	}
-	memset(tc->ifindex, 0, sizeof(tc->ifindex));
-	for (i = 0; i < n; i++) {
-		int ifindex;
+}
 
-		if (!p[i].family)
-			continue;
-		ifindex = lb_health_route(ln->net, p[i].family, &p[i].addr,
-					  mark);
-		down |= !ifindex;
-		tc->ifindex[k++] = ifindex;
+static bool lb_backend_down(struct lb_net *ln, const struct lb_svc_conf *sc,
+			    struct lb_tgt_conf *tc)
+{
+	int ifindex = lb_health_route(ln->net, sc->m.family, &tc->addr, 0);
+
+	memset(tc->ifindex, 0, sizeof(tc->ifindex));
+	tc->ifindex[0] = ifindex;
+	return !ifindex;
+}
+
+#define LB_SVC_PROBES	8	/* destinations a check routes per service */
+
+/*
+ * Sets tc->down_now for each path of @sc: its route fails a destination
+ * another path's reaches.  Fills tc->ifindex[] with where its routes lead.
+ */
+static void lb_paths_judge(struct lb_net *ln, struct lb_svc_conf *sc,
+			   u32 now)
+{
+	DECLARE_BITMAP(ok, LB_TARGETS_MAX);
+	struct lb_probe probes[LB_SVC_PROBES];
+	unsigned int n = 0, i, j;
+	struct lb_tgt_conf *tc;
+
+	list_for_each_entry(tc, &sc->targets, node) {
+		lb_probe_sample(tc, now);
+		for (i = 0; i < LB_PROBES; i++)
+			if (tc->probes[i].family)
+				lb_probe_collect(probes, &n, LB_SVC_PROBES,
+						 tc->probes[i].family,
+						 &tc->probes[i].addr);
+		memset(tc->ifindex, 0, sizeof(tc->ifindex));
+		tc->down_now = false;
 	}
-	return down;
+	/* Nothing carried yet: the prefix, if the service has one. */
+	if (!n && sc->m.dplen)
+		lb_probe_collect(probes, &n, LB_SVC_PROBES, sc->m.family,
+				 &sc->m.daddr);
+
+	for (i = 0; i < n; i++) {
+		bitmap_zero(ok, LB_TARGETS_MAX);
+		j = 0;
+		list_for_each_entry(tc, &sc->targets, node) {
+			int ifindex = lb_health_route(ln->net, probes[i].family,
+						      &probes[i].addr,
+						      tc->mark);
+
+			if (ifindex) {
+				__set_bit(j, ok);
+				lb_ifindex_add(tc, ifindex);
+			}
+			j++;
+		}
+		if (bitmap_empty(ok, LB_TARGETS_MAX))
+			continue;	/* nobody reaches it: not the paths' fault */
+		j = 0;
+		list_for_each_entry(tc, &sc->targets, node)
+			if (!test_bit(j++, ok))
+				tc->down_now = true;
+	}
 }
 
 /* Look at every target; publish the services whose targets changed. */
@@ -178,10 +228,13 @@ static void lb_health_check(struct lb_net *ln)
 
 	mutex_lock(&ln->lock);
 	list_for_each_entry(sc, &ln->services, node) {
+		if (!sc->nat)
+			lb_paths_judge(ln, sc, now);
 		bitmap_zero(flipped, LB_TARGETS_MAX);
 		i = 0;
 		list_for_each_entry(tc, &sc->targets, node) {
-			bool down = lb_target_down(ln, sc, tc, now);
+			bool down = lb_tgt_conf_is_backend(tc) ?
+				    lb_backend_down(ln, sc, tc) : tc->down_now;
 
 			if (down != tc->down) {
 				tc->down = down;

@@ -225,6 +225,7 @@ struct lb_tgt_conf {
 	__be16 port;		/* non-zero: a backend */
 	u8 id_shared:1;		/* restore: another target holds the id too */
 	u8 down:1;		/* health.c: no usable route */
+	u8 down_now:1;		/* health.c: the check under way says so */
 	struct lb_probe probes[LB_PROBES];	/* health.c: a path's */
 	int ifindex[LB_PROBES];	/* health.c: where the routes lead, or 0 */
 	union lb_addr addr;

@@ -262,11 +262,13 @@ enum lb_svc_attr {
  *	no new flow and its flows move to the service's other targets, until
  *	it can again.  A backend is down when the route to its address is
  *	missing, unreachable, blackhole or prohibit, or leads out of an
- *	interface that is down or has no carrier; a path when the route its
- *	mark picks is so for any of the destinations it was seen carrying
- *	lately (up to 4, sampled), or for the service's prefix if it has
- *	carried nothing.  Checked 4 times a second and at once when an
- *	interface changes state.
+ *	interface that is down or has no carrier.  A path is down when the
+ *	route its mark picks is so for a destination that another path of
+ *	the service reaches, among those its paths were seen carrying
+ *	lately (sampled), or the service's prefix if they carried nothing; a
+ *	destination no path reaches does not count, so a service's only path
+ *	is never down, nor all of its paths at once.  Checked 4 times a
+ *	second and at once when an interface changes state.
  * @LB_TGT_A_IFNAME: string (replies), once per interface: where those
  *	routes lead out of
  */

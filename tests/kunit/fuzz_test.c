@@ -782,12 +782,17 @@ static void lb_fuzz_hooks(struct kunit *test)
 	for (i = 0; i < FZ_WHATS; i++)
 		KUNIT_EXPECT_EQ_MSG(test, st->fails[i], 0U, "%s",
 				    fz_what_name[i]);
-	/* Guard against a generator gone dull: every path was taken. */
+	/*
+	 * Guard against a generator gone dull: every path was taken, in
+	 * proportion to the run (per malformed packet the generator makes
+	 * about 0.012 NAT rewrites, 0.021 replies, 0.0025 ICMP errors and
+	 * 0.24 drops; the bounds are a quarter to a half of that).
+	 */
 	KUNIT_EXPECT_GT(test, st->index - st->malformed, target / 4);
-	KUNIT_EXPECT_GT(test, st->nat_in, 1000ULL);
-	KUNIT_EXPECT_GT(test, st->nat_out, 1000ULL);
-	KUNIT_EXPECT_GT(test, st->nat_icmp, 100ULL);
-	KUNIT_EXPECT_GT(test, st->drops, 1000ULL);
+	KUNIT_EXPECT_GT(test, st->nat_in, target / 200);
+	KUNIT_EXPECT_GT(test, st->nat_out, target / 200);
+	KUNIT_EXPECT_GT(test, st->nat_icmp, target / 2000);
+	KUNIT_EXPECT_GT(test, st->drops, target / 20);
 
 	for (i = 0; i < ARRAY_SIZE(st->paths); i++) {
 		fz_totals(st->paths[i], &svc, &tgt);

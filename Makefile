@@ -72,7 +72,7 @@ kunit:
 	scripts/kunit
 
 e2e: modules-all lbctl deb fuzz
-	scripts/e2e
+	scripts/e2e -j 2
 
 .PHONY: fuzz stress
 fuzz:
@@ -125,7 +125,7 @@ check: deps
 	scripts/kunit --debug
 	scripts/bench --quick
 	$(MAKE) fuzz
-	scripts/e2e
+	scripts/e2e -j 2
 
 clean:
 	rm -rf $(BUILD) kmod/lb.ko

@@ -10,8 +10,10 @@
 # both services, and a web backend drained, removed and added back (after
 # its connections finished: a removal resets only connections still open
 # on it, and it has none), applied with lbctl -b in chunks.  The load runs
-# until the changes are done, however long they take.  Nothing may break: no ping lost, every held
+# until the changes are done, however long they take.  Nothing may
+# break: no ping and no iperf3 datagram lost, every iperf3 run and held
 # connection without an error, every HTTP request answered.
+# vm-options: --timeout 600
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/svc_lib.sh"
 
@@ -37,10 +39,65 @@ for j in 1 2 3; do
 done
 ROUTER_NS=lb-router
 
+modes=(packet flow flowlet) scheds=(wrr maglev wlc)
+# The changes, drawn up front: a batch file per router (lbctl -b), in
+# chunks of 50 with a pause of 0.2 s between chunks, so that a change
+# lands at any moment of the traffic and a drained web backend has a
+# second or more (its 200 changes) to finish its connections.  No $(...)
+# in this loop: each forks, and thousands of forks take minutes in a
+# TCG VM.
+path3=0 web3=present since=0
+rm -f /tmp/changes.*
+for ((n = 1; n <= N; n++)); do
+	w1=$((RANDOM % 4 + 1)) w2=$((RANDOM % 4 + 1)) w3=$((RANDOM % 4 + 1))
+	j=$((RANDOM % 3 + 1))
+	case $((RANDOM % 8)) in
+	0) r=pl c="set-weights $w1 $w2"; [ "$path3" = 1 ] && c+=" $w3" ;;
+	1) r=pl c="set-mode ${modes[RANDOM % 3]}" ;;
+	2) r=pl c="set-sched ${scheds[RANDOM % 3]}" ;;
+	3) r=pl
+	   if [ "$path3" = 0 ]; then c="path add 5 weight $w1"; path3=1
+	   else c="path del 5"; path3=0; fi ;;
+	4) r=sl c="backend set $VIP:9876 proto tcp 10.0.2.$((30 + j)):7000 weight $w1" ;;
+	5) j=$((j % 2 + 1))
+	   r=sl c="backend set $VIP:8080 10.0.2.$((30 + j)):$((8030 + j)) weight $w1" ;;
+	*) # server3 of the web service: drained, removed once its connections
+	   # are done (200 changes later), added back 200 changes after that.
+	   r=pl c="show"
+	   if [ $((n - since)) -ge 200 ]; then
+		r=sl
+		case $web3 in
+		present) c="backend set $VIP:8080 10.0.2.33:8033 weight 0"; web3=drained ;;
+		drained) c="backend del $VIP:8080 10.0.2.33:8033"; web3=removed ;;
+		removed) c="backend add $VIP:8080 10.0.2.33:8033"; web3=present ;;
+		esac
+		since=$n
+	   fi ;;
+	esac
+	echo "$c" >>"/tmp/changes.$((n / 50)).$r"
+done
+
 # The path testbed's server echoes too.
 bg on_server "$TOP/testbed/netns/echo-server" --port 7000
 wait_port lb-server 7000
 rm -f /tmp/stop /tmp/*.ready
+iperf_server -p 5201
+iperf_server -p 5202
+# iperf3 in runs of 10 s until the changes are done; each run's JSON kept.
+iperf_runs() { # NAME IPERF3-ARGS...
+	local name=$1 i=0
+	shift
+	while [ ! -e /tmp/stop ]; do
+		i=$((i + 1))
+		on_client iperf3 -c "$SERVER" -t 10 -J "$@" >"/tmp/$name.$i.json" 2>&1 ||
+			echo "$i" >>"/tmp/$name.failed"
+	done
+}
+iperf_runs tcp -p 5201 -P 2 -b 10M &
+itcp=$!
+iperf_runs udp -p 5202 -u -b 2M -l 1000 &
+iudp=$!
+BG_PIDS+=("$itcp" "$iudp")
 ip netns exec lb-client ping -q -i 0.01 "$SERVER" >/tmp/ping.out 2>&1 &
 ping=$!
 BG_PIDS+=("$ping")
@@ -59,39 +116,7 @@ for ((i = 0; i < 300; i++)); do [ -s /tmp/hold.ready ] && [ -s /tmp/phold.ready 
 [ -s /tmp/hold.ready ] || fail "the held connections did not come up: $(cat /tmp/hold.out)"
 [ -s /tmp/phold.ready ] || fail "the held connections did not come up: $(cat /tmp/phold.out)"
 
-w() { echo $((RANDOM % 4 + 1)); }	# a weight, 1..4
-modes=(packet flow flowlet) scheds=(wrr maglev wlc)
-# The changes, drawn up front: a batch file per router (lbctl -b), in
-# chunks of 50 with a pause of 0.2 s between chunks, so that a change
-# lands at any moment of the traffic and a drained web backend has a
-# second or more (its 200 changes) to finish its connections.
-path3=0 web3=present since=0 chunk=0
-rm -f /tmp/changes.*
-for ((n = 1; n <= N; n++)); do
-	c=
-	case $((RANDOM % 8)) in
-	0) c="pl set-weights $(w) $(w)"; [ "$path3" = 1 ] && c+=" $(w)" ;;
-	1) c="pl set-mode ${modes[RANDOM % 3]}" ;;
-	2) c="pl set-sched ${scheds[RANDOM % 3]}" ;;
-	3) if [ "$path3" = 0 ]; then c="pl path add 5 weight $(w)"; path3=1
-	   else c="pl path del 5"; path3=0; fi ;;
-	4) c="sl backend set $VIP:9876 proto tcp $(srv4 $((RANDOM % 3 + 1))):7000 weight $(w)" ;;
-	5) j=$((RANDOM % 2 + 1))
-	   c="sl backend set $VIP:8080 $(srv4 "$j"):$((8030 + j)) weight $(w)" ;;
-	*) # server3 of the web service: drained, removed once its connections
-	   # are done (200 changes later), added back 200 changes after that.
-	   c="pl show"
-	   if [ $((n - since)) -ge 200 ]; then
-		case $web3 in
-		present) c="sl backend set $VIP:8080 $(srv4 3):8033 weight 0"; web3=drained ;;
-		drained) c="sl backend del $VIP:8080 $(srv4 3):8033"; web3=removed ;;
-		removed) c="sl backend add $VIP:8080 $(srv4 3):8033"; web3=present ;;
-		esac
-		since=$n
-	   fi ;;
-	esac
-	echo "${c#* }" >>"/tmp/changes.$((n / 50)).${c%% *}"
-done
+log "the load runs; the changes begin"
 t0=$EPOCHREALTIME
 for ((k = 0; k <= N / 50; k++)); do
 	for r in pl sl; do
@@ -119,6 +144,21 @@ assert_eq "$rc" 0 "loadgen run exit"
 nreq=$(jq '.overall.requests' /tmp/http.json)
 assert_ge "$nreq" 100 "HTTP requests during the changes"
 log "HTTP: $nreq requests, every one answered ($(jq -c '.backends | map_values(.requests)' /tmp/http.json))"
+
+wait "$itcp" "$iudp"
+for f in /tmp/tcp.failed /tmp/udp.failed; do
+	[ -e "$f" ] || continue
+	r=/tmp/$(basename "$f" .failed).$(head -n 1 "$f").json
+	fail "iperf3 run $r failed: $(jq -r '.error // empty' "$r" 2>/dev/null || tail -n 5 "$r")"
+done
+# One jq for all runs' files: a fork costs in a TCG VM.
+err=$(jq -r '.error // empty' /tmp/tcp.*.json /tmp/udp.*.json) || fail "iperf3 left output that is not JSON"
+[ -z "$err" ] || fail "iperf3: $err"
+read -r runs mbit < <(jq -rs '"\(length) \([.[].end.sum_received.bits_per_second] | add / length / 1e6 | . * 10 | round / 10)"' /tmp/tcp.*.json)
+read -r sent lost < <(jq -rs '"\([.[].end.sum.packets] | add) \([.[].end.sum.lost_packets] | add)"' /tmp/udp.*.json)
+log "iperf3: $runs TCP runs (mean $mbit Mbit/s), UDP $sent datagrams, $lost lost"
+assert_ge "$runs" 3 "TCP iperf3 runs during the changes"
+assert_eq "$lost" 0 "UDP iperf3 datagrams lost"
 
 kill -INT "$ping"
 wait "$ping" || true

@@ -9,6 +9,7 @@
 # the seed's best rules beyond noise.  E2E_SECONDS per run (default 3),
 # E2E_REPEATS runs of each (default 2, interleaved: a run the host starved
 # of CPU is not the one compared).
+# vm-options: --timeout 600
 . "$(dirname "$0")/lib.sh"
 
 SECS=${E2E_SECONDS:-3}

@@ -97,7 +97,7 @@ iperf_runs tcp -p 5201 -P 2 -b 10M &
 itcp=$!
 # A big receive buffer: a VM on a busy host may not run the server for a
 # while, and a full socket buffer is a loss that is not the router's.
-sysctl -qw net.core.rmem_max=16777216
+sysctl -qw net.core.rmem_max=16777216 net.core.wmem_max=16777216
 iperf_runs udp -p 5202 -u -b 2M -l 1000 -w 8M &
 iudp=$!
 BG_PIDS+=("$itcp" "$iudp")

@@ -30,6 +30,7 @@ struct nl {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
+	uint32_t events_group;		/* LB_MCGRP_EVENTS's id, 0: none */
 	const struct nlmsghdr *req;	/* the request in flight */
 
 	/* why the last nl_talk() failed */
@@ -332,7 +333,45 @@ int nl_parse(const struct nlmsghdr *nlh, mnl_attr_cb_t cb, void *data)
 struct family {
 	uint16_t id;
 	uint32_t version;
+	uint32_t events_group;
 };
+
+/* One of CTRL_ATTR_MCAST_GROUPS: its name and id. */
+struct mcast_group {
+	const char *name;
+	uint32_t id;
+};
+
+static int mcast_group_attr(const struct nlattr *attr, void *data)
+{
+	struct mcast_group *g = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_MCAST_GRP_NAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		g->name = mnl_attr_get_str(attr);
+		break;
+	case CTRL_ATTR_MCAST_GRP_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		g->id = mnl_attr_get_u32(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int mcast_groups_attr(const struct nlattr *attr, void *data)
+{
+	struct family *f = data;
+	struct mcast_group g = { 0 };
+
+	if (mnl_attr_parse_nested(attr, mcast_group_attr, &g) < 0)
+		return MNL_CB_ERROR;
+	if (g.name && !strcmp(g.name, LB_MCGRP_EVENTS))
+		f->events_group = g.id;
+	return MNL_CB_OK;
+}
 
 static int family_attr(const struct nlattr *attr, void *data)
 {
@@ -349,6 +388,8 @@ static int family_attr(const struct nlattr *attr, void *data)
 			return MNL_CB_ERROR;
 		f->version = mnl_attr_get_u32(attr);
 		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		return mnl_attr_parse_nested(attr, mcast_groups_attr, f);
 	}
 	return MNL_CB_OK;
 }
@@ -384,6 +425,7 @@ static int resolve_family(struct nl *nl)
 		error_msg("warning: the lb module speaks netlink version %u, this lbctl version %u",
 			  f.version, LB_GENL_VERSION);
 	nl->family = f.id;
+	nl->events_group = f.events_group;
 	return 0;
 }
 
@@ -441,4 +483,64 @@ void nl_close(struct nl *nl)
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	free(nl);
+}
+
+int nl_join_events(struct nl *nl)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+	/* Room for bursts (a batch of changes) while the reader is slow. */
+	int rcvbuf = 1 << 20;
+
+	if (!nl->events_group) {
+		error_msg("the lb module sends no events; is it older than lbctl?");
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
+				  &nl->events_group,
+				  sizeof(nl->events_group)) < 0) {
+		error_msg("cannot join the lb events group: %s",
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct events {
+	struct nl *nl;
+	mnl_cb_t cb;
+	void *data;
+};
+
+/* Only the lb family's messages are events; anything else is skipped. */
+static int cb_event(const struct nlmsghdr *nlh, void *data)
+{
+	struct events *ev = data;
+
+	if (nlh->nlmsg_type != ev->nl->family)
+		return MNL_CB_OK;
+	return ev->cb(nlh, ev->data);
+}
+
+int nl_read_events(struct nl *nl, mnl_cb_t cb, void *data)
+{
+	struct events ev = { .nl = nl, .cb = cb, .data = data };
+	ssize_t n;
+	int ret;
+
+	n = recv(mnl_socket_get_fd(nl->sock), nl->rx, sizeof(nl->rx),
+		 MSG_DONTWAIT);
+	if (n < 0)
+		return -errno;
+	/* Events have sequence number 0 and port id 0: no check. */
+	errno = 0;
+	ret = mnl_cb_run2(nl->rx, n, 0, 0, cb_event, &ev, NULL, 0);
+	return ret < 0 ? -(errno ? errno : EPROTO) : 0;
+}
+
+int nl_fd(const struct nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
 }

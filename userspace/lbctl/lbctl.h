@@ -22,7 +22,7 @@ enum {
 struct options {
 	bool json;
 	bool pretty;
-	bool timestamp;		/* -t: monitor's lines */
+	bool timestamp;		/* -t: monitor and stats -w lines */
 };
 
 extern struct options opt;

@@ -298,6 +298,11 @@ int cmd_monitor(struct args *a)
 		ret = nl_read_events(nl, on_event, &m);
 		if (ret == -ENOBUFS) {
 			lost_events(&m.when);
+		} else if (ret == -ENODEV) {
+			/* A module loaded again has a new group to join. */
+			error_msg("the lb module was unloaded");
+			rc = EXIT_ERR;
+			break;
 		} else if (ret < 0 && ret != -EAGAIN && ret != -EINTR) {
 			error_msg("cannot read events: %s", strerror(-ret));
 			rc = EXIT_ERR;

@@ -60,12 +60,16 @@ static inline int nl_bad_reply(void)
 	return MNL_CB_ERROR;
 }
 
-/* Joins the events group (LB_MCGRP_EVENTS); -1 if it cannot, said. */
+/*
+ * Joins the events group (LB_MCGRP_EVENTS), and the controller's, which
+ * tells when the family goes; -1 if it cannot, said.
+ */
 int nl_join_events(struct nl *nl);
 /*
  * Hands each event message that has arrived to @cb, without waiting: 0,
  * or -EAGAIN if none had, -ENOBUFS when events were lost (the socket
- * overran; the next call goes on), another -errno.
+ * overran; the next call goes on), -ENODEV once the module is unloaded
+ * (the family was removed), another -errno.
  */
 int nl_read_events(struct nl *nl, mnl_cb_t cb, void *data);
 

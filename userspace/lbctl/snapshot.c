@@ -318,6 +318,21 @@ void snapshot_filter(struct snapshot *s,
 	s->nservices = n;
 }
 
+void snapshot_select(struct snapshot *s, const struct match *sel)
+{
+	unsigned int i, n = 0;
+
+	if (!sel->given)
+		return;
+	for (i = 0; i < s->nservices; i++) {
+		if (match_equal(&s->services[i].match, sel))
+			s->services[n++] = s->services[i];
+		else
+			free(s->services[i].targets);
+	}
+	s->nservices = n;
+}
+
 bool service_nat(const struct service *svc)
 {
 	unsigned int i;

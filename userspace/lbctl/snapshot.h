@@ -89,6 +89,8 @@ void snapshot_free(struct snapshot *s);
 int service_parse(const struct nlattr *attr, struct service *svc);
 int target_parse(const struct nlattr *attr, struct target *t);
 int info_parse(const struct nlattr *attr, struct info *info);
+/* With @sel->given, drops every service but the one @sel names. */
+void snapshot_select(struct snapshot *s, const struct match *sel);
 /* Drops the services @keep says no to. */
 void snapshot_filter(struct snapshot *s,
 		     bool (*keep)(const struct service *svc));

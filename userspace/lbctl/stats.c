@@ -309,16 +309,19 @@ static double parse_secs(const char *s)
 /*
  * A dump and when it was taken: the middle of the request, as the kernel
  * reads the counters while it answers (a dump that waited, on a loaded
- * host, must not stretch the interval its counters cover).
+ * host, must not stretch the interval its counters cover).  Every
+ * service is read and @sel's kept: one deleted and added again between
+ * two dumps is not an error, it has no rates for an interval.
  */
 static int sample(struct nl *nl, const struct match *sel, struct snapshot *s,
 		  struct timespec *t)
 {
 	struct timespec before = now_mono(), after;
-	int ret = snapshot_read(nl, sel, false, s);
+	int ret = snapshot_read(nl, NULL, false, s);
 
 	after = now_mono();
 	*t = time_add(before, time_diff(&before, &after) / 2);
+	snapshot_select(s, sel);
 	return ret;
 }
 
@@ -336,6 +339,10 @@ static int watch(const struct match *sel, double secs, uint32_t count)
 		return EXIT_ERR;
 	stop_signals_catch();
 	ret = sample(nl, sel, &s[cur], &t[cur]);
+	if (ret == EXIT_OK && sel->given && !s[cur].nservices) {
+		error_msg("no such service");
+		ret = EXIT_ERR;
+	}
 	next = t[cur];
 	for (n = 1; ret == EXIT_OK && (!count || n <= count); n++) {
 		/*

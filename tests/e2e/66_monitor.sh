@@ -10,7 +10,7 @@
 # going unreachable and back (as 99).  Commands the kernel refuses, and
 # writes by nobody, between two changes emit nothing.  SIGINT and SIGTERM
 # end monitors with status 0.  A stopped monitor overruns its socket: it
-# says events were lost and goes on.
+# says events were lost and goes on.  rmmod lb ends a monitor, exit 1.
 # Then stats -w under a UDP stream of 100 datagrams/s (iperf3, paced): the
 # rates (packets/s near 100, bits/s 4224 per packet of 528 bytes), a target
 # added between two samples shows no rate until its second sample, one
@@ -232,69 +232,92 @@ assert_ok rlbctl set-mode flow vip "$NET"
 # stats -w under 100 datagrams/s of 500 bytes (528 in IP), on the path
 # service's only path: one JSON document a line per interval.
 iperf_server -p 5201
-on_client iperf3 -c "$SERVER" -u -b 400K -l 500 -t 40 >/tmp/udp.out 2>&1 &
+on_client iperf3 -c "$SERVER" -u -b 400K -l 500 -t 600 >/tmp/udp.out 2>&1 &	# until the end
 BG_PIDS+=($!)
 sleep 2
-id3=$(rlbctl -j show | jq -r '.services[] | select(.vip == "10.10.3.0/24") | .targets[0].id')
 "$LBCTL" -n "$ROUTER_NS" -j stats -w 1 -c 20 vip "$NET" >/tmp/rates.json 2>/tmp/rates.err &
 pid=$!
 BG_PIDS+=($!)
-until_last() { # GREP-ARGS...: until the last interval printed matches
+# until_new GREP-ARGS...: until an interval printed since the last call
+# (or the start) matches; 20 s at most.
+seen=0
+until_new() {
 	local i
 	for ((i = 0; i < 100; i++)); do
-		tail -n 1 /tmp/rates.json | grep -q "$@" && return 0
-		sleep 0.1
+		if tail -n +$((seen + 1)) /tmp/rates.json | grep -q "$@"; then
+			seen=$(wc -l </tmp/rates.json)
+			return 0
+		fi
+		sleep 0.2
 	done
-	fail "stats -w: no interval matching '$*' in 10 s: $(tail -n 2 /tmp/rates.json) $(cat /tmp/rates.err)"
+	fail "stats -w: no interval matching '$*' in 20 s: $(tail -n 2 /tmp/rates.json) $(cat /tmp/rates.err)"
 }
-until_last .
+until_new .
 assert_ok rlbctl path add 5 weight 0 vip "$NET"
-until_last -E '"mark":5,[^}]*"rates":\{'	# its second sample
+until_new '"mark":5,'			# its first sample...
+until_new -E '"mark":5,[^}]*"rates":\{'	# ...and its second
 assert_ok rlbctl path del 5 vip "$NET"
-until_last -v '"mark":5,'
+until_new -v '"mark":5,'
+# The service deleted and made again: its counters start over, below the
+# last dump's: no rates for an interval (not a huge rate), then rates.
+printf '%s\n' "vip del $NET" "vip add $NET mode flow" "path add 3 vip $NET" >/tmp/again.batch
+assert_ok rlbctl -b /tmp/again.batch
+until_new -E '"rates":null,"targets"'
+until_new -E '"rates":\{[^}]*\},"targets"'
 kill -INT "$pid"
 rc=0
 wait "$pid" || rc=$?
 assert_eq "$rc" 0 "exit status of stats -w after SIGINT ($(cat /tmp/rates.err))"
 r=$(cat /tmp/rates.json)
 jq -e . <<<"$r" >/dev/null || fail "stats -w -j printed what is not JSON: $r"
-# Per interval, the added path: - absent, n no rates, 0 rates of 0.  The
-# rates times the intervals are whole packets; the mean rate, 100/s (a
-# loaded VM stalls iperf3, which catches up: not every interval is 100).
-mapfile -t res < <(jq -rsc --argjson id "$id3" '
+# Per interval: the service, v rates, n none; the added path, - absent, n
+# no rates, 0 rates of 0.  Where the service has rates: the rates times the
+# intervals are whole packets, its targets' add up to its own, and the
+# mean is 100/s (a loaded VM stalls iperf3, which catches up: not every
+# interval is 100).
+mapfile -t res < <(jq -rsc '
+	def ok: [.[] | select(.services[0].rates != null)];
 	([.[].interval_s] | add / length * 100 | round),
-	[.[].services[0].rates.packets | floor],
-	[.[].services[0].targets[] | select(.id == $id) | .rates.packets | floor],
-	([.[].services[0] | .rates.bits / .rates.packets | . / 4224 * 1000 | round] | unique),
+	[ok[].services[0].rates.packets | floor],
+	[ok[].services[0] | [.targets[].rates.packets // empty] | add | floor],
+	([ok[].services[0].rates | select(.packets > 0) | .bits / .packets / 4224 * 1000 | round] | unique),
 	([.[] | [.services[0].targets[] | select(.mark == 5) | .rates] |
 		if . == [] then "-" elif . == [null] then "n"
 		elif .[0] == {"packets":0,"bits":0,"flows_created":0,"fallbacks":0,
 			      "flowlet_switches":0,"reply_packets":0,"reply_bits":0} then "0"
 		else tostring end] | join("")),
-	([.[].services[0].flows_active] | unique),
+	.[0].services[0].flows_active,
 	[.[].interval_s],
-	([.[] | .services[0].rates.packets * .interval_s | . - round | fabs > 0.2] | any),
-	(([.[] | .services[0].rates.packets * .interval_s] | add) /
-		([.[].interval_s] | add) | round)' <<<"$r")
-log "stats -w 1 under 100 datagrams/s: packets/s ${res[1]} (mean ${res[8]}), intervals ${res[6]} s, the added path ${res[4]}"
-assert_near "${res[0]}" 100 10 "mean interval of stats -w 1, in hundredths of a second: ${res[6]}"
+	([ok[] | .services[0].rates.packets * .interval_s | . - round | fabs > 0.2] | any),
+	((ok | [.[] | .services[0].rates.packets * .interval_s] | add) /
+		(ok | [.[].interval_s] | add) | round),
+	([.[] | if .services[0].rates == null then "n" else "v" end] | join(""))' <<<"$r")
+log "stats -w 1 under 100 datagrams/s: packets/s ${res[1]} (mean ${res[8]}), intervals ${res[6]} s, the added path ${res[4]}, the service ${res[9]}"
+# (The intervals are what the VM's scheduling makes them: not checked.)
 assert_eq "${res[7]}" false "an interval's packets/s x seconds is not a whole number of packets"
-assert_near "${res[8]}" 100 10 "mean packets/s of the service under 100 datagrams/s"
-assert_eq "${res[2]}" "${res[1]}" "packets/s of the path carrying the stream"
+# A starved VM (a host running other VMs) falls behind and catches up
+# late: the mean is 100 within 2 on an idle host, within 25 on a busy one.
+assert_near "${res[8]}" 100 25 "mean packets/s of the service under 100 datagrams/s"
+assert_eq "${res[2]}" "${res[1]}" "packets/s of the service's targets, added up"
 assert_eq "${res[3]}" "[1000]" "bits/s per packet/s, in thousandths of 4224 (528-byte datagrams)"
 assert_match "${res[4]}" '^-+n0+-+$' "the path added (no rates at its first sample, then 0) and deleted (gone)"
-assert_eq "${res[5]}" "[2]" "active flows (iperf3's control connection and its stream)"
-log "a target added: no rate until its second sample; deleted: gone"
+assert_match "${res[9]}" '^v+n+v+$' "the service made again (no rates for an interval, then rates)"
+assert_eq "${res[5]}" 2 "active flows (iperf3's control connection and its stream)"
+log "a target added: no rate until its second sample; deleted: gone; a service made again: no rate for an interval"
 
-# The text tables, and SIGINT.  The mean over the intervals, as above.
+# The text tables, and SIGINT: per interval, the path carries what the
+# service does, and bits/s is 4224 times packets/s (with an SI prefix).
 out=$(rlbctl stats -w 1 -c 3 vip "$NET") || fail "stats -w 1 -c 3 failed: $out"
 printf '%s\n' "$out" | sed 's/^/#   /'
 assert_eq "$(grep -c '^interval [0-9.]*s$' <<<"$out")" 3 "intervals printed by stats -w 1 -c 3"
 assert_match "$(grep -m1 ID <<<"$out")" 'ID +MARK +WEIGHT +PACKETS/S +BITS/S +FLOWS_CREATED/S +FLOWS_ACTIVE' "rates header"
-read -r n mean < <(awk -v id="$id3" '/^interval / { s = substr($2, 1, length($2) - 1) }
-	$1 == id { n++; p += $4 * s; t += s } END { printf "%d %d\n", n, t ? p / t + 0.5 : 0 }' <<<"$out")
-assert_eq "$n" 3 "rows of the path carrying the stream in 3 intervals"
-assert_near "$mean" 100 20 "mean packets/s in the text tables"
+bad=$(awk 'function bits(v) { return v ~ /k$/ ? v * 1e3 : v ~ /M$/ ? v * 1e6 : v + 0 }
+	$2 == "0x3/0xffffffff" { p = $4; b = bits($5); n++ }
+	$1 == "service" && p != $4 { print "path " p " service " $4 }
+	$1 == "service" && p > 0 && (b / p / 4224 < 0.99 || b / p / 4224 > 1.01) { print "bits " b " packets " p }
+	$1 == "service" { t += p }
+	END { if (n != 3) print n " rows"; if (!t) print "no packets" }' <<<"$out")
+assert_eq "$bad" "" "the text tables of stats -w 1 -c 3"
 "$LBCTL" -n "$ROUTER_NS" stats -w 10 >/tmp/rates.txt 2>&1 &
 pid=$!
 sleep 1
@@ -303,3 +326,21 @@ rc=0
 wait "$pid" || rc=$?
 assert_eq "$rc" 0 "exit status of stats -w 10 after SIGINT ($(cat /tmp/rates.txt))"
 log "stats -w: text tables; SIGINT ends it with status 0"
+
+# The module unloaded: a monitor says so and ends (exit 1), as one loaded
+# again has a group of its own to join.
+monitor gone
+for ((i = 0; i < 50; i++)); do
+	rlbctl flows flush
+	sleep 0.2
+	grep -q flush /tmp/mon.gone && break
+done
+grep -q flush /tmp/mon.gone || fail "the last monitor printed nothing in 10 s: $(cat /tmp/mon.gone.err)"
+lb_unload
+for ((i = 0; i < 100; i++)); do kill -0 "${MON[gone]}" 2>/dev/null || break; sleep 0.1; done
+rc=0
+kill -0 "${MON[gone]}" 2>/dev/null && fail "monitor still running 10 s after rmmod lb"
+wait "${MON[gone]}" || rc=$?
+assert_eq "$rc" 1 "exit status of monitor after rmmod lb"
+assert_eq "$(cat /tmp/mon.gone.err)" "lbctl: the lb module was unloaded" "monitor's message after rmmod lb"
+log "rmmod lb: the monitor said '$(cat /tmp/mon.gone.err)' and exited 1"

@@ -22,6 +22,7 @@
  * next packet (service.c compiles it with weight 0 and marks it down;
  * sched.c moves its flows); it takes flows again when it is back.  Checked
  * every LB_HEALTH_INTERVAL, and at once when an interface changes state.
+ * Each change of state, once published, is an event (LB_CMD_TGT_STATE).
  */
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -225,6 +226,7 @@ static void lb_health_check(struct lb_net *ln)
 	struct lb_svc_conf *sc;
 	struct lb_tgt_conf *tc;
 	unsigned int i;
+	int err;
 
 	mutex_lock(&ln->lock);
 	list_for_each_entry(sc, &ln->services, node) {
@@ -242,14 +244,18 @@ static void lb_health_check(struct lb_net *ln)
 			}
 			i++;
 		}
-		if (bitmap_empty(flipped, LB_TARGETS_MAX) ||
-		    !lb_svc_republish(ln, sc))
+		if (bitmap_empty(flipped, LB_TARGETS_MAX))
 			continue;
-		/* Out of memory: the old snapshot stands, the next check retries. */
+		err = lb_svc_republish(ln, sc);
 		i = 0;
-		list_for_each_entry(tc, &sc->targets, node)
-			if (test_bit(i++, flipped))
+		list_for_each_entry(tc, &sc->targets, node) {
+			if (!test_bit(i++, flipped))
+				continue;
+			if (!err)
+				lb_nl_notify(ln, LB_CMD_TGT_STATE, sc, tc, 0);
+			else	/* the old snapshot stands, the next check retries */
 				tc->down = !tc->down;
+		}
 	}
 	mutex_unlock(&ln->lock);
 }

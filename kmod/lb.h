@@ -295,6 +295,7 @@ struct lb_net {
 	struct delayed_work health;	/* health.c: are the targets reachable */
 	u32 health_checks;
 	bool health_stopped;		/* the namespace is going */
+	u64 event_drops;		/* netlink.c: events not allocated */
 };
 
 /* Module-wide settings (module parameters), read-only after load. */
@@ -461,6 +462,18 @@ int lb_nl_restore_attrs(struct lb_net *ln, const struct nlattr *head, int len,
 			struct netlink_ext_ack *extack);
 int lb_genl_register(void);
 void lb_genl_unregister(void);
+#define LB_EV_TARGETS	BIT(0)	/* the event lists the service's targets */
+#define LB_EV_WEIGHTS	BIT(1)	/* and their weights in LB_A_WEIGHTS */
+struct sk_buff *lb_nl_event_build(const struct lb_net *ln, u8 cmd,
+				  const struct lb_svc_conf *sc,
+				  const struct lb_tgt_conf *tc,
+				  unsigned int what);
+struct sk_buff *lb_nl_event_new(const struct lb_net *ln, u8 cmd,
+				const struct lb_svc_conf *sc,
+				const struct lb_tgt_conf *tc, unsigned int what);
+void lb_nl_event_send(struct lb_net *ln, struct sk_buff *ev, int err);
+void lb_nl_notify(struct lb_net *ln, u8 cmd, const struct lb_svc_conf *sc,
+		  const struct lb_tgt_conf *tc, unsigned int what);
 
 /* params.c */
 int lb_params_parse(void);

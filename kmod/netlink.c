@@ -6,6 +6,8 @@
  * what is wrong through extack.  A request is parsed and checked whole
  * before anything changes, and service.c undoes a change it cannot
  * publish, so a rejected request leaves the configuration as it was.
+ * Every change that succeeded is then told to the events group, under the
+ * lock that serialises changes, so listeners see them in their order.
  */
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
@@ -58,6 +60,15 @@ static const struct nla_policy lb_policy[LB_A_MAX + 1] = {
 };
 
 static struct genl_family lb_genl_family;
+
+enum lb_nl_groups {
+	LB_NL_GRP_EVENTS,
+};
+
+/* Anyone may listen: events show what a dump shows anyone (lb.h). */
+static const struct genl_multicast_group lb_mcgrps[] = {
+	[LB_NL_GRP_EVENTS] = { .name = LB_MCGRP_EVENTS },
+};
 
 /* The value of an optional attribute, or a default. */
 static u32 lb_nla_u32(const struct nlattr *nla, u32 def)
@@ -272,6 +283,10 @@ static int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 			 lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
 				    lb_defaults.flowlet_us),
 			 nla_get_flag(tb[LB_SVC_A_NAT]), info->extack);
+	if (!err)	/* lb_svc_add() appends it */
+		lb_nl_notify(ln, LB_CMD_SVC_NEW,
+			     list_last_entry(&ln->services, struct lb_svc_conf,
+					     node), NULL, 0);
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -281,6 +296,7 @@ static int lb_nl_svc_del(struct sk_buff *skb, struct genl_info *info)
 	struct lb_net *ln = lb_net(genl_info_net(info));
 	struct nlattr *tb[LB_SVC_A_MAX + 1];
 	struct lb_svc_conf *sc;
+	struct sk_buff *ev;
 	int err;
 
 	err = lb_nl_parse_svc(info, tb);
@@ -292,7 +308,15 @@ static int lb_nl_svc_del(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&ln->lock);
 	sc = lb_nl_svc(ln, info, tb);
-	err = IS_ERR(sc) ? PTR_ERR(sc) : lb_svc_del(ln, sc);
+	if (IS_ERR(sc)) {
+		err = PTR_ERR(sc);
+	} else {
+		/* Said as it was, so built before it goes. */
+		ev = lb_nl_event_new(ln, LB_CMD_SVC_DEL, sc, NULL,
+				     LB_EV_TARGETS);
+		err = lb_svc_del(ln, sc);
+		lb_nl_event_send(ln, ev, err);
+	}
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -366,6 +390,13 @@ static int lb_nl_svc_set(struct sk_buff *skb, struct genl_info *info)
 			    tb[LB_SVC_A_FLOWLET_US] ?
 			    (s64)nla_get_u32(tb[LB_SVC_A_FLOWLET_US]) : -1,
 			    weights, n, info->extack);
+	/* Settings and weights are separate events: each says which. */
+	if (!err && (tb[LB_SVC_A_MODE] || tb[LB_SVC_A_SCHED] ||
+		     tb[LB_SVC_A_FLOWLET_US]))
+		lb_nl_notify(ln, LB_CMD_SVC_SET, sc, NULL, LB_EV_TARGETS);
+	if (!err && weights)
+		lb_nl_notify(ln, LB_CMD_SVC_SET, sc, NULL,
+			     LB_EV_TARGETS | LB_EV_WEIGHTS);
 	mutex_unlock(&ln->lock);
 out:
 	kfree(weights);
@@ -411,6 +442,10 @@ static int lb_nl_tgt_new(struct sk_buff *skb, struct genl_info *info)
 				     lb_nla_u32(tt[LB_TGT_A_WEIGHT], 1),
 				     info->extack);
 	}
+	if (!err)	/* added last */
+		lb_nl_notify(ln, LB_CMD_TGT_NEW, sc,
+			     list_last_entry(&sc->targets, struct lb_tgt_conf,
+					     node), 0);
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -422,6 +457,7 @@ static int lb_nl_tgt_del(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tt[LB_TGT_A_MAX + 1];
 	struct lb_svc_conf *sc;
 	struct lb_tgt_conf *tc;
+	struct sk_buff *ev;
 	int err;
 
 	err = lb_nl_parse_svc(info, tb) ?: lb_nl_parse_tgt(info, tt);
@@ -430,7 +466,13 @@ static int lb_nl_tgt_del(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&ln->lock);
 	sc = lb_nl_svc(ln, info, tb);
 	tc = IS_ERR(sc) ? ERR_CAST(sc) : lb_nl_tgt(sc, info, tt);
-	err = IS_ERR(tc) ? PTR_ERR(tc) : lb_tgt_del(ln, sc, tc);
+	if (IS_ERR(tc)) {
+		err = PTR_ERR(tc);
+	} else {
+		ev = lb_nl_event_new(ln, LB_CMD_TGT_DEL, sc, tc, 0);
+		err = lb_tgt_del(ln, sc, tc);
+		lb_nl_event_send(ln, ev, err);
+	}
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -461,6 +503,8 @@ static int lb_nl_tgt_set(struct sk_buff *skb, struct genl_info *info)
 			    tt[LB_TGT_A_MASK] ?
 			    (s64)nla_get_u32(tt[LB_TGT_A_MASK]) : -1,
 			    info->extack);
+	if (!err)
+		lb_nl_notify(ln, LB_CMD_TGT_SET, sc, tc, 0);
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -471,6 +515,7 @@ static int lb_nl_flow_flush(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&ln->lock);
 	lb_flow_flush(&ln->flows);
+	lb_nl_notify(ln, LB_CMD_FLOW_FLUSH, NULL, NULL, 0);
 	mutex_unlock(&ln->lock);
 	return 0;
 }
@@ -627,6 +672,8 @@ int lb_nl_restore_attrs(struct lb_net *ln, const struct nlattr *head, int len,
 	}
 	mutex_lock(&ln->lock);
 	err = lb_restore_commit(ln, &r, extack);
+	if (!err)
+		lb_nl_notify(ln, LB_CMD_RESTORE, NULL, NULL, 0);
 	mutex_unlock(&ln->lock);
 out:
 	lb_restore_free(&r);
@@ -690,11 +737,20 @@ static int lb_nl_put_match(struct sk_buff *skb, const struct lb_match *m)
 	return 0;
 }
 
-/* Room for one target with its counters in a reply. */
-#define LB_NL_TGT_SIZE \
+/* Room for a service's match and settings, without targets or counters. */
+#define LB_NL_SVC_SIZE \
+	(nla_total_size(0) + 6 * nla_total_size(sizeof(u8)) + \
+	 2 * nla_total_size(16) + nla_total_size(sizeof(u16)) + \
+	 nla_total_size(IFNAMSIZ) + nla_total_size(sizeof(u32)) + \
+	 nla_total_size(0))
+
+/* Room for one target without its counters (events), and with them. */
+#define LB_NL_TGT_BARE_SIZE \
 	(nla_total_size(0) + 4 * nla_total_size(sizeof(u32)) + \
 	 nla_total_size(16) + nla_total_size(sizeof(u16)) + \
-	 nla_total_size(0) + LB_PROBES * nla_total_size(IFNAMSIZ) + \
+	 nla_total_size(0) + LB_PROBES * nla_total_size(IFNAMSIZ))
+#define LB_NL_TGT_SIZE \
+	(LB_NL_TGT_BARE_SIZE + \
 	 nla_total_size(0) + 8 * nla_total_size_64bit(sizeof(u64)))
 
 /* Whether @tc can be reached, and through which interfaces (health.c). */
@@ -728,18 +784,19 @@ static int lb_nl_put_reach(struct sk_buff *skb, struct net *net,
 	return err;
 }
 
-/* @s receives the target's counters. */
+/* @s, if not NULL, receives the target's counters, which are put too. */
 static int lb_nl_put_tgt(struct sk_buff *skb, struct net *net,
 			 const struct lb_tgt_conf *tc, u8 family,
 			 struct lb_stats *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, LB_A_TGT);
 
-	lb_stats_read(tc->cnt->pcpu, s);
+	if (s)
+		lb_stats_read(tc->cnt->pcpu, s);
 	if (!nest ||
 	    nla_put_u32(skb, LB_TGT_A_ID, tc->id) ||
 	    nla_put_u32(skb, LB_TGT_A_WEIGHT, tc->weight) ||
-	    lb_nl_put_stats(skb, LB_TGT_A_STATS, s))
+	    (s && lb_nl_put_stats(skb, LB_TGT_A_STATS, s)))
 		return -EMSGSIZE;
 	if (lb_tgt_conf_is_backend(tc) ?
 	    nla_put(skb, LB_TGT_A_ADDR, family == AF_INET ? 4 : 16,
@@ -754,46 +811,64 @@ static int lb_nl_put_tgt(struct sk_buff *skb, struct net *net,
 	return 0;
 }
 
-static int lb_nl_fill_svc(struct sk_buff *skb, struct net *net, u32 portid,
-			  u32 seq, int flags, const struct lb_svc_conf *sc)
+/* What lb_nl_put_svc() puts besides the service's match and settings. */
+#define LB_NL_TARGETS	BIT(0)	/* its targets */
+#define LB_NL_STATS	BIT(1)	/* counters, its own and its targets' */
+
+/* LB_A_SVC; the caller cancels the message if it does not fit. */
+static int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
+			 const struct lb_svc_conf *sc, unsigned int what)
 {
+	struct lb_stats s, ts, *tsp = what & LB_NL_STATS ? &ts : NULL;
 	struct nlattr *svc, *tgts;
-	struct lb_stats s, ts;
 	struct lb_tgt_conf *tc;
 	u64 active = 0;
-	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &lb_genl_family, flags,
-			  LB_CMD_SVC_GET);
-	if (!hdr)
-		return -EMSGSIZE;
 	svc = nla_nest_start(skb, LB_A_SVC);
 	if (!svc || lb_nl_put_match(skb, &sc->m) ||
 	    nla_put_u8(skb, LB_SVC_A_MODE, sc->mode) ||
 	    nla_put_u8(skb, LB_SVC_A_SCHED, sc->sched) ||
 	    nla_put_u32(skb, LB_SVC_A_FLOWLET_US, sc->flowlet_us) ||
 	    (sc->nat && nla_put_flag(skb, LB_SVC_A_NAT)))
-		goto err;
-	tgts = nla_nest_start(skb, LB_SVC_A_TARGETS);
-	if (!tgts)
-		goto err;
-	list_for_each_entry(tc, &sc->targets, node) {
-		if (lb_nl_put_tgt(skb, net, tc, sc->m.family, &ts))
-			goto err;
-		active += ts.flows_active;
+		return -EMSGSIZE;
+	if (what & LB_NL_TARGETS) {
+		tgts = nla_nest_start(skb, LB_SVC_A_TARGETS);
+		if (!tgts)
+			return -EMSGSIZE;
+		list_for_each_entry(tc, &sc->targets, node) {
+			if (lb_nl_put_tgt(skb, net, tc, sc->m.family, tsp))
+				return -EMSGSIZE;
+			if (tsp)
+				active += ts.flows_active;
+		}
+		nla_nest_end(skb, tgts);
 	}
-	nla_nest_end(skb, tgts);
-	/* A service's active flows are its targets'. */
-	lb_stats_read(sc->cnt->pcpu, &s);
-	s.flows_active = active;
-	if (lb_nl_put_stats(skb, LB_SVC_A_STATS, &s))
-		goto err;
+	if (what & LB_NL_STATS) {
+		/* A service's active flows are its targets'. */
+		lb_stats_read(sc->cnt->pcpu, &s);
+		s.flows_active = active;
+		if (lb_nl_put_stats(skb, LB_SVC_A_STATS, &s))
+			return -EMSGSIZE;
+	}
 	nla_nest_end(skb, svc);
+	return 0;
+}
+
+static int lb_nl_fill_svc(struct sk_buff *skb, struct net *net, u32 portid,
+			  u32 seq, int flags, const struct lb_svc_conf *sc)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &lb_genl_family, flags,
+			  LB_CMD_SVC_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (lb_nl_put_svc(skb, net, sc, LB_NL_TARGETS | LB_NL_STATS)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(skb, hdr);
 	return 0;
-err:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
 static int lb_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
@@ -882,6 +957,8 @@ static int lb_nl_info_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, LB_INFO_A_VIP_DROPS, vip_drops,
 			      LB_INFO_A_PAD) ||
 	    nla_put_u64_64bit(msg, LB_INFO_A_NAT_DROPS, nat_drops,
+			      LB_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, LB_INFO_A_EVENT_DROPS, ln->event_drops,
 			      LB_INFO_A_PAD)) {
 		mutex_unlock(&ln->lock);
 		goto err;
@@ -973,6 +1050,144 @@ static int lb_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* Events */
+
+/* Room for an event's attributes (lb_nl_event_fill()). */
+static size_t lb_nl_event_size(u8 cmd, const struct lb_svc_conf *sc,
+			       const struct lb_tgt_conf *tc, unsigned int what)
+{
+	size_t n = 0;
+
+	if (sc)
+		n += LB_NL_SVC_SIZE;
+	if (sc && (what & LB_EV_TARGETS))
+		n += nla_total_size(0) + sc->n_targets * LB_NL_TGT_BARE_SIZE;
+	if (sc && (what & LB_EV_WEIGHTS))
+		n += nla_total_size(0) +
+		     sc->n_targets * nla_total_size(sizeof(u32));
+	if (tc)
+		n += LB_NL_TGT_BARE_SIZE;
+	if (cmd == LB_CMD_RESTORE)
+		n += nla_total_size(0) + nla_total_size(sizeof(u32));
+	return n;
+}
+
+static int lb_nl_put_weights(struct sk_buff *skb, const struct lb_svc_conf *sc)
+{
+	struct nlattr *nest = nla_nest_start(skb, LB_A_WEIGHTS);
+	struct lb_tgt_conf *tc;
+
+	if (!nest)
+		return -EMSGSIZE;
+	list_for_each_entry(tc, &sc->targets, node)
+		if (nla_put_u32(skb, LB_A_WEIGHT, tc->weight))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int lb_nl_put_services(struct sk_buff *skb, const struct lb_net *ln)
+{
+	struct nlattr *nest = nla_nest_start(skb, LB_A_INFO);
+
+	if (!nest || nla_put_u32(skb, LB_INFO_A_SERVICES, ln->n_services))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int lb_nl_event_fill(struct sk_buff *skb, const struct lb_net *ln,
+			    u8 cmd, const struct lb_svc_conf *sc,
+			    const struct lb_tgt_conf *tc, unsigned int what)
+{
+	void *hdr = genlmsg_put(skb, 0, 0, &lb_genl_family, 0, cmd);
+
+	if (!hdr ||
+	    (sc && lb_nl_put_svc(skb, ln->net, sc,
+				 what & LB_EV_TARGETS ? LB_NL_TARGETS : 0)) ||
+	    (sc && (what & LB_EV_WEIGHTS) && lb_nl_put_weights(skb, sc)) ||
+	    (tc && lb_nl_put_tgt(skb, ln->net, tc, sc->m.family, NULL)) ||
+	    (cmd == LB_CMD_RESTORE && lb_nl_put_services(skb, ln)))
+		return -EMSGSIZE;
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/**
+ * lb_nl_event_build() - the event that tells of a change
+ * @ln: namespace state, locked; its namespace names the interfaces
+ * @cmd: the change (enum lb_cmd)
+ * @sc: the service it is about, or NULL (LB_CMD_FLOW_FLUSH, LB_CMD_RESTORE)
+ * @tc: the target of @sc it is about, or NULL
+ * @what: LB_EV_TARGETS: with @sc's targets; LB_EV_WEIGHTS: with their
+ *	weights in LB_A_WEIGHTS
+ *
+ * The message is allocated as small as it can be: each one a listener has
+ * not read yet takes room in its socket.
+ * Return: the message, or ERR_PTR(-ENOMEM) (-EMSGSIZE: a bug).
+ */
+struct sk_buff *lb_nl_event_build(const struct lb_net *ln, u8 cmd,
+				  const struct lb_svc_conf *sc,
+				  const struct lb_tgt_conf *tc,
+				  unsigned int what)
+{
+	struct sk_buff *skb;
+
+	lockdep_assert_held(&ln->lock);
+	skb = genlmsg_new(lb_nl_event_size(cmd, sc, tc, what), GFP_KERNEL);
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	/* lb_nl_event_size() is wrong if this fails. */
+	if (WARN_ON_ONCE(lb_nl_event_fill(skb, ln, cmd, sc, tc, what))) {
+		nlmsg_free(skb);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	return skb;
+}
+
+/*
+ * lb_nl_event_build()'s event if anyone listens, else NULL: nothing is
+ * built for nobody.  Made before a deletion, sent (or dropped) after it
+ * by lb_nl_event_send().
+ */
+struct sk_buff *lb_nl_event_new(const struct lb_net *ln, u8 cmd,
+				const struct lb_svc_conf *sc,
+				const struct lb_tgt_conf *tc, unsigned int what)
+{
+	if (!ln->net ||
+	    !genl_has_listeners(&lb_genl_family, ln->net, LB_NL_GRP_EVENTS))
+		return NULL;
+	return lb_nl_event_build(ln, cmd, sc, tc, what);
+}
+
+/*
+ * Sends @ev, from lb_nl_event_new(), if the change it tells of was made
+ * (!@err), and frees it if not.  A listener's full socket is its loss
+ * (it reads ENOBUFS), never the change's.
+ */
+void lb_nl_event_send(struct lb_net *ln, struct sk_buff *ev, int err)
+{
+	lockdep_assert_held(&ln->lock);
+	if (IS_ERR_OR_NULL(ev)) {
+		if (IS_ERR(ev) && !err)
+			ln->event_drops++;
+		return;
+	}
+	if (err) {
+		nlmsg_free(ev);
+		return;
+	}
+	genlmsg_multicast_netns(&lb_genl_family, ln->net, ev, 0,
+				LB_NL_GRP_EVENTS, GFP_KERNEL);
+}
+
+/* Tells the events group of a change just made. */
+void lb_nl_notify(struct lb_net *ln, u8 cmd, const struct lb_svc_conf *sc,
+		  const struct lb_tgt_conf *tc, unsigned int what)
+{
+	lb_nl_event_send(ln, lb_nl_event_new(ln, cmd, sc, tc, what), 0);
+}
+
 static const struct genl_ops lb_genl_ops[] = {
 	{
 		.cmd = LB_CMD_SVC_GET,
@@ -1043,6 +1258,8 @@ static struct genl_family lb_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = lb_genl_ops,
 	.n_ops = ARRAY_SIZE(lb_genl_ops),
+	.mcgrps = lb_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(lb_mcgrps),
 };
 
 int lb_genl_register(void)

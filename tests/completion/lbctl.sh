@@ -74,12 +74,20 @@ check() {
 	fi
 }
 
-check "lbctl " show list stats flows set-mode set-sched set-weights vip path backend save restore help
+check "lbctl " show list stats monitor flows set-mode set-sched set-weights vip path backend save restore help
 check "lbctl s" show stats set-mode set-sched set-weights save
-check "lbctl --" --json --pretty --netns --batch --version --help
+check "lbctl m" monitor
+check "lbctl --" --json --pretty --timestamp --netns --batch --version --help
+check "lbctl -" -j --json -p --pretty -t --timestamp -n --netns -b --batch -V --version -h --help
 check "lbctl -n " blue red
 check "lbctl --netns r" red
-check "lbctl -n blue -j " show list stats flows set-mode set-sched set-weights vip path backend save restore help
+check "lbctl -n blue -j " show list stats monitor flows set-mode set-sched set-weights vip path backend save restore help
+check "lbctl -t -j monitor " vip
+check "lbctl monitor vip any " from proto port iif
+check "lbctl stats " vip -w -c
+check "lbctl stats -w "
+check "lbctl stats -w 1 " vip -c
+check "lbctl stats -w 1 -c 3 vip 10.10.3.0/24 " from proto port iif
 check "lbctl -n blue vip " add set del show list help
 check "lbctl backend s" set show
 check "lbctl set-mode " packet flow flowlet

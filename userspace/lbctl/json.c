@@ -177,6 +177,12 @@ void json_uint(const char *key, uint64_t v)
 	printf("%" PRIu64, v);
 }
 
+void json_double(const char *key, double v)
+{
+	member(key);
+	printf("%.3f", v);
+}
+
 void json_bool(const char *key, bool v)
 {
 	member(key);

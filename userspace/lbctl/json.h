@@ -22,6 +22,8 @@ void json_arr_close(void);
 
 void json_str(const char *key, const char *s);
 void json_uint(const char *key, uint64_t v);
+/* A number with three decimals: rates. */
+void json_double(const char *key, double v);
 void json_bool(const char *key, bool v);
 void json_null(const char *key);
 

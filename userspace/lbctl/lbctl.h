@@ -22,6 +22,7 @@ enum {
 struct options {
 	bool json;
 	bool pretty;
+	bool timestamp;		/* -t: monitor and stats -w lines */
 };
 
 extern struct options opt;
@@ -49,6 +50,7 @@ int cmd_path(struct args *a);
 int cmd_backend(struct args *a);
 int cmd_save(struct args *a);
 int cmd_restore(struct args *a);
+int cmd_monitor(struct args *a);
 
 /* One command line, without "lbctl" and its options: its exit status. */
 int run_command(struct args *a);

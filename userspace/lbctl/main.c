@@ -34,8 +34,11 @@ static const char usage[] =
 "replies back (transparent L4 NAT).\n"
 "\n"
 "Options:\n"
-"  -j, --json           JSON output (read commands): one document\n"
+"  -j, --json           JSON output (read commands): one document; monitor\n"
+"                       and stats -w: one a line\n"
 "  -p, --pretty         indent the JSON output (with -j)\n"
+"  -t, --timestamp      monitor and stats -w: each line or interval starts\n"
+"                       with the local time, [2026-12-01T23:40:01.123456]\n"
 "  -n, --netns NETNS    act in network namespace NETNS (/var/run/netns/NETNS,\n"
 "                       or a path), as ip -n does\n"
 "  -b, --batch FILE     run the commands in FILE (- for standard input), one\n"
@@ -48,6 +51,15 @@ static const char usage[] =
 "  show [SEL]                      namespace info, services, their paths or\n"
 "                                  backends and key counters (also: list)\n"
 "  stats [SEL]                     every counter per service and per target\n"
+"  stats -w SECS [-c COUNT] [SEL]  every SECS seconds (0.1 to 86400), the\n"
+"                                  rates since the last: packets/s, bits/s,\n"
+"                                  new flows/s ... and active flows; COUNT\n"
+"                                  intervals, or until SIGINT or SIGTERM\n"
+"  monitor [SEL]                   each change, and each target going down or\n"
+"                                  up, as it happens, until SIGINT or SIGTERM:\n"
+"                                  a line in save's words (path add 0x3 ...,\n"
+"                                  path 0x3 down vip any); \"events lost\" if\n"
+"                                  lbctl fell behind; -j: an object a line\n"
 "  flows [SEL]                     the flow table; with SEL only the flows on\n"
 "                                  that service's targets\n"
 "  flows flush                     forget every flow; next packets choose anew\n"
@@ -118,7 +130,7 @@ static const char usage[] =
 "  ADDR:PORT  a backend: IPv4 ADDR:PORT or [V6ADDR]:PORT, of the VIP's family\n"
 "\n"
 "Changes, flows, flows flush and restore need CAP_NET_ADMIN in the\n"
-"namespace's user namespace; show, stats and save do not.\n"
+"namespace's user namespace; show, stats, save and monitor do not.\n"
 "\n"
 "Exit status: 0 done, 1 the kernel refused or another runtime error (such\n"
 "as no service, or two, for a SVC without proto), 2 bad command line, or\n"
@@ -194,6 +206,7 @@ static const struct {
 	{ "backend",		cmd_backend },
 	{ "save",		cmd_save },
 	{ "restore",		cmd_restore },
+	{ "monitor",		cmd_monitor },
 };
 
 int run_command(struct args *a)
@@ -216,6 +229,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "pretty",	no_argument,		NULL, 'p' },
+		{ "timestamp",	no_argument,		NULL, 't' },
 		{ "netns",	required_argument,	NULL, 'n' },
 		{ "batch",	required_argument,	NULL, 'b' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -228,13 +242,16 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	/* '+': options end at the command, as in ip(8) */
-	while ((c = getopt_long(argc, argv, "+jpn:b:Vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jptn:b:Vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opt.json = true;
 			break;
 		case 'p':
 			opt.pretty = true;
+			break;
+		case 't':
+			opt.timestamp = true;
 			break;
 		case 'n':
 			if (!*optarg)

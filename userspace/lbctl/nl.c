@@ -30,6 +30,8 @@ struct nl {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
+	uint32_t events_group;		/* LB_MCGRP_EVENTS's id, 0: none */
+	bool gone;			/* events: the family was removed */
 	const struct nlmsghdr *req;	/* the request in flight */
 
 	/* why the last nl_talk() failed */
@@ -330,9 +332,49 @@ int nl_parse(const struct nlmsghdr *nlh, mnl_attr_cb_t cb, void *data)
 }
 
 struct family {
+	const char *name;
+	const char *group_name;	/* the multicast group to find, or NULL */
 	uint16_t id;
 	uint32_t version;
+	uint32_t group;		/* its id, 0 if none */
 };
+
+/* One of CTRL_ATTR_MCAST_GROUPS: its name and id. */
+struct mcast_group {
+	const char *name;
+	uint32_t id;
+};
+
+static int mcast_group_attr(const struct nlattr *attr, void *data)
+{
+	struct mcast_group *g = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_MCAST_GRP_NAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		g->name = mnl_attr_get_str(attr);
+		break;
+	case CTRL_ATTR_MCAST_GRP_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		g->id = mnl_attr_get_u32(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int mcast_groups_attr(const struct nlattr *attr, void *data)
+{
+	struct family *f = data;
+	struct mcast_group g = { 0 };
+
+	if (mnl_attr_parse_nested(attr, mcast_group_attr, &g) < 0)
+		return MNL_CB_ERROR;
+	if (g.name && f->group_name && !strcmp(g.name, f->group_name))
+		f->group = g.id;
+	return MNL_CB_OK;
+}
 
 static int family_attr(const struct nlattr *attr, void *data)
 {
@@ -349,6 +391,13 @@ static int family_attr(const struct nlattr *attr, void *data)
 			return MNL_CB_ERROR;
 		f->version = mnl_attr_get_u32(attr);
 		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		return mnl_attr_parse_nested(attr, mcast_groups_attr, f);
+	case CTRL_ATTR_FAMILY_NAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		f->name = mnl_attr_get_str(attr);
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -358,15 +407,23 @@ static int family_reply(const struct nlmsghdr *nlh, void *data)
 	return nl_parse(nlh, family_attr, data);
 }
 
-static int resolve_family(struct nl *nl)
+/* @f->name's id, version and group @f->group_name: 0, or -1 (nl->err). */
+static int get_family(struct nl *nl, struct family *f)
 {
-	struct family f = { 0 };
 	struct nlmsghdr *nlh;
 
 	nlh = put_request(nl->tx, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
 			  NLM_F_ACK);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, LB_GENL_NAME);
-	if (nl_talk(nl, nlh, family_reply, &f) < 0) {
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, f->name);
+	return nl_talk(nl, nlh, family_reply, f) < 0 ? -1 : 0;
+}
+
+static int resolve_family(struct nl *nl)
+{
+	struct family f = { .name = LB_GENL_NAME,
+			    .group_name = LB_MCGRP_EVENTS };
+
+	if (get_family(nl, &f) < 0) {
 		if (nl->err == ENOENT)
 			error_msg("lb module not loaded (generic netlink family \"%s\" not found)",
 				  LB_GENL_NAME);
@@ -384,6 +441,7 @@ static int resolve_family(struct nl *nl)
 		error_msg("warning: the lb module speaks netlink version %u, this lbctl version %u",
 			  f.version, LB_GENL_VERSION);
 	nl->family = f.id;
+	nl->events_group = f.group;
 	return 0;
 }
 
@@ -441,4 +499,87 @@ void nl_close(struct nl *nl)
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	free(nl);
+}
+
+static int join(struct nl *nl, uint32_t group)
+{
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0) {
+		error_msg("cannot join netlink group %u: %s", group,
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int nl_join_events(struct nl *nl)
+{
+	struct family ctrl = { .name = "nlctrl", .group_name = "notify" };
+	int fd = mnl_socket_get_fd(nl->sock);
+	/* Room for bursts (a batch of changes) while the reader is slow. */
+	int rcvbuf = 1 << 20;
+
+	if (!nl->events_group) {
+		error_msg("the lb module sends no events; is it older than lbctl?");
+		return -1;
+	}
+	/* The controller's notices say when the module is unloaded. */
+	if (get_family(nl, &ctrl) < 0) {
+		nl_perror(nl);
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (join(nl, nl->events_group) < 0 ||
+	    (ctrl.group && join(nl, ctrl.group) < 0))
+		return -1;
+	return 0;
+}
+
+struct events {
+	struct nl *nl;
+	mnl_cb_t cb;
+	void *data;
+};
+
+/* Only the lb family's messages are events; anything else is skipped. */
+static int cb_event(const struct nlmsghdr *nlh, void *data)
+{
+	struct events *ev = data;
+	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
+	struct family f = { 0 };
+
+	if (nlh->nlmsg_type == ev->nl->family)
+		return ev->cb(nlh, ev->data);
+	if (nlh->nlmsg_type != GENL_ID_CTRL ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*gh) ||
+	    gh->cmd != CTRL_CMD_DELFAMILY ||
+	    nl_parse(nlh, family_attr, &f) < 0 || f.id != ev->nl->family)
+		return MNL_CB_OK;
+	ev->nl->gone = true;
+	return MNL_CB_STOP;
+}
+
+int nl_read_events(struct nl *nl, mnl_cb_t cb, void *data)
+{
+	struct events ev = { .nl = nl, .cb = cb, .data = data };
+	ssize_t n;
+	int ret;
+
+	n = recv(mnl_socket_get_fd(nl->sock), nl->rx, sizeof(nl->rx),
+		 MSG_DONTWAIT);
+	if (n < 0)
+		return -errno;
+	/* Events have sequence number 0 and port id 0: no check. */
+	errno = 0;
+	ret = mnl_cb_run2(nl->rx, n, 0, 0, cb_event, &ev, NULL, 0);
+	if (ret < 0)
+		return -(errno ? errno : EPROTO);
+	return nl->gone ? -ENODEV : 0;
+}
+
+int nl_fd(const struct nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
 }

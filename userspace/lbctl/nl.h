@@ -16,6 +16,8 @@ struct nl;
 /* Socket and family; on failure says why on stderr and returns NULL. */
 struct nl *nl_open(void);
 void nl_close(struct nl *nl);
+/* The socket, to wait for it (poll). */
+int nl_fd(const struct nl *nl);
 /*
  * A fresh socket, to start a dump again: what is left of an abandoned
  * dump must not be read as the new one's.  -1 if that failed (said).
@@ -57,6 +59,19 @@ static inline int nl_bad_reply(void)
 	errno = EBADMSG;
 	return MNL_CB_ERROR;
 }
+
+/*
+ * Joins the events group (LB_MCGRP_EVENTS), and the controller's, which
+ * tells when the family goes; -1 if it cannot, said.
+ */
+int nl_join_events(struct nl *nl);
+/*
+ * Hands each event message that has arrived to @cb, without waiting: 0,
+ * or -EAGAIN if none had, -ENOBUFS when events were lost (the socket
+ * overran; the next call goes on), -ENODEV once the module is unloaded
+ * (the family was removed), another -errno.
+ */
+int nl_read_events(struct nl *nl, mnl_cb_t cb, void *data);
 
 /* The attributes of a reply, after its generic netlink header. */
 int nl_parse(const struct nlmsghdr *nlh, mnl_attr_cb_t cb, void *data);

@@ -14,6 +14,7 @@
 #include "lbctl.h"
 #include "names.h"
 #include "nl.h"
+#include "show.h"
 #include "snapshot.h"
 
 /* Long enough for a whole match: two prefixes, proto, port, iif. */
@@ -21,17 +22,8 @@
 
 static void save_service(const struct service *svc, const char *args)
 {
-	char name[16], us[16];
-
 	printf("vip add %s", args);
-	if (svc->mode >= 0)
-		printf(" mode %s", mode_name(svc->mode, name, sizeof(name)));
-	/* Only flowlet mode reads the gap, and lbctl takes it only there. */
-	if (svc->mode == LB_MODE_FLOWLET && svc->has_flowlet_us)
-		printf(" timeout %s",
-		       usec_str(svc->flowlet_us, us, sizeof(us)));
-	if (svc->sched >= 0)
-		printf(" sched %s", sched_name(svc->sched, name, sizeof(name)));
+	settings_text(svc);
 	/* With backends, their lines make it a VIP. */
 	if (svc->nat && !svc->ntargets)
 		printf(" nat");
@@ -40,19 +32,8 @@ static void save_service(const struct service *svc, const char *args)
 
 static void save_target(const struct target *t, const char *args)
 {
-	char buf[ADDR_STRLEN];
-
-	if (t->backend) {
-		printf("backend add %s %s weight %u\n", args,
-		       endpoint_str(t->family, &t->addr, t->port, buf,
-				    sizeof(buf)),
-		       t->weight);
-		return;
-	}
-	printf("path add 0x%x", t->mark);
-	if (t->mask != 0xffffffff)
-		printf("/0x%x", t->mask);
-	printf(" weight %u vip %s\n", t->weight, args);
+	target_cmd_text("add", t, args);
+	putchar('\n');
 }
 
 int cmd_save(struct args *a)

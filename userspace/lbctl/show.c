@@ -38,10 +38,14 @@ static const struct info_field timeouts[] = {
 
 #define NTIMEOUTS	ARRAY_SIZE(timeouts)
 
-/* Packets to a VIP that no service took, and NAT packets not translated. */
+/*
+ * Packets to a VIP that no service took, NAT packets not translated, and
+ * events the kernel could not allocate (text: only if any).
+ */
 static const struct info_field drops[] = {
 	{ LB_INFO_A_VIP_DROPS,	"vip-drops",	"vip_drops" },
 	{ LB_INFO_A_NAT_DROPS,	"nat-drops",	"nat_drops" },
+	{ LB_INFO_A_EVENT_DROPS, "event-drops",	"event_drops" },
 };
 
 #define NDROPS		ARRAY_SIZE(drops)
@@ -78,7 +82,9 @@ void info_text(const struct snapshot *s)
 		word = "";
 	}
 	for (i = 0; i < NDROPS; i++) {
-		if (!in->has[drops[i].attr])
+		if (!in->has[drops[i].attr] ||
+		    (drops[i].attr == LB_INFO_A_EVENT_DROPS &&
+		     !in->v[drops[i].attr]))
 			continue;
 		printf("%s%s %llu", sep, drops[i].text,
 		       ull(in->v[drops[i].attr]));
@@ -88,20 +94,51 @@ void info_text(const struct snapshot *s)
 		putchar('\n');
 }
 
-void service_head_text(const struct service *svc)
+void settings_text(const struct service *svc)
 {
-	char buf[256], name[16], us[16];
+	char name[16], us[16];
 
-	printf("%s", match_str(&svc->match, buf, sizeof(buf)));
 	if (svc->mode >= 0)
 		printf(" mode %s", mode_name(svc->mode, name, sizeof(name)));
+	/* Only flowlet mode reads the gap, and lbctl takes it only there. */
 	if (svc->mode == LB_MODE_FLOWLET && svc->has_flowlet_us)
 		printf(" timeout %s", usec_str(svc->flowlet_us, us,
 					       sizeof(us)));
 	if (svc->sched >= 0)
 		printf(" sched %s", sched_name(svc->sched, name,
 					       sizeof(name)));
+}
+
+void service_head_text(const struct service *svc)
+{
+	char buf[256];
+
+	printf("%s", match_str(&svc->match, buf, sizeof(buf)));
+	settings_text(svc);
 	putchar('\n');
+}
+
+void target_cmd_text(const char *verb, const struct target *t,
+		     const char *args)
+{
+	char buf[ADDR_STRLEN];
+	bool del = !strcmp(verb, "del");
+
+	if (t->backend) {
+		printf("backend %s %s %s", verb, args,
+		       endpoint_str(t->family, &t->addr, t->port, buf,
+				    sizeof(buf)));
+		if (!del)
+			printf(" weight %u", t->weight);
+		return;
+	}
+	printf("path %s 0x%x", verb, t->mark);
+	/* The mark alone names a path: del takes no mask. */
+	if (!del && t->mask != 0xffffffff)
+		printf("/0x%x", t->mask);
+	if (!del)
+		printf(" weight %u", t->weight);
+	printf(" vip %s", args);
 }
 
 static void target_text(const struct target *t)
@@ -183,13 +220,39 @@ static void info_json(const struct snapshot *s)
 	json_obj_close();
 }
 
-static void service_json(const struct service *svc)
+void target_json_fields(const struct target *t)
 {
-	char name[16], addr[ADDR_STRLEN];
-	const struct target *t;
-	unsigned int i;
+	char addr[ADDR_STRLEN];
 
-	json_obj_open(NULL);
+	json_uint("id", t->id);
+	if (t->backend) {
+		json_str("kind", "backend");
+		json_str("addr", addr_str(t->family, &t->addr, addr,
+					  sizeof(addr)));
+		json_uint("port", t->port);
+	} else {
+		json_str("kind", "path");
+		json_uint("mark", t->mark);
+		json_uint("mask", t->mask);
+	}
+	json_uint("weight", t->weight);
+	json_bool("down", t->down);
+	json_devs(t->ifnames);
+}
+
+void target_json(const char *key, const struct target *t, bool stats)
+{
+	json_obj_open(key);
+	target_json_fields(t);
+	if (stats)
+		counters_json(&t->stats);
+	json_obj_close();
+}
+
+void service_json_fields(const struct service *svc)
+{
+	char name[16];
+
 	match_json(&svc->match);
 	if (svc->mode >= 0)
 		json_str("mode", mode_name(svc->mode, name, sizeof(name)));
@@ -204,30 +267,24 @@ static void service_json(const struct service *svc)
 	else
 		json_null("flowlet_timeout_us");
 	json_bool("nat", svc->nat);
+}
 
-	json_arr_open("targets");
-	for (i = 0; i < svc->ntargets; i++) {
-		t = &svc->targets[i];
-		json_obj_open(NULL);
-		json_uint("id", t->id);
-		if (t->backend) {
-			json_str("kind", "backend");
-			json_str("addr", addr_str(t->family, &t->addr, addr,
-						  sizeof(addr)));
-			json_uint("port", t->port);
-		} else {
-			json_str("kind", "path");
-			json_uint("mark", t->mark);
-			json_uint("mask", t->mask);
-		}
-		json_uint("weight", t->weight);
-		json_bool("down", t->down);
-		json_devs(t->ifnames);
-		counters_json(&t->stats);
-		json_obj_close();
+void service_json(const char *key, const struct service *svc,
+		  unsigned int what)
+{
+	unsigned int i;
+
+	json_obj_open(key);
+	service_json_fields(svc);
+	if (what & SVC_JSON_TARGETS) {
+		json_arr_open("targets");
+		for (i = 0; i < svc->ntargets; i++)
+			target_json(NULL, &svc->targets[i],
+				    what & SVC_JSON_STATS);
+		json_arr_close();
 	}
-	json_arr_close();
-	counters_json(&svc->stats);
+	if (what & SVC_JSON_STATS)
+		counters_json(&svc->stats);
 	json_obj_close();
 }
 
@@ -239,7 +296,8 @@ void snapshot_json(const struct snapshot *s)
 	info_json(s);
 	json_arr_open("services");
 	for (i = 0; i < s->nservices; i++)
-		service_json(&s->services[i]);
+		service_json(NULL, &s->services[i],
+			     SVC_JSON_TARGETS | SVC_JSON_STATS);
 	json_arr_close();
 	json_end();
 }

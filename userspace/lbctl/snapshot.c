@@ -110,6 +110,15 @@ static int target_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+int target_parse(const struct nlattr *attr, struct target *t)
+{
+	memset(t, 0, sizeof(*t));
+	/* the contract's defaults, should a reply leave them out */
+	t->mask = 0xffffffff;
+	t->weight = 1;
+	return mnl_attr_parse_nested(attr, target_attr, t);
+}
+
 static int targets_attr(const struct nlattr *attr, void *data)
 {
 	struct service *svc = data;
@@ -124,10 +133,7 @@ static int targets_attr(const struct nlattr *attr, void *data)
 	}
 	svc->targets = targets;
 	t = &targets[svc->ntargets++];
-	/* the contract's defaults, should a reply leave them out */
-	t->mask = 0xffffffff;
-	t->weight = 1;
-	return mnl_attr_parse_nested(attr, target_attr, t);
+	return target_parse(attr, t);
 }
 
 static int service_attr(const struct nlattr *attr, void *data)
@@ -158,6 +164,7 @@ static int service_attr(const struct nlattr *attr, void *data)
 		svc->nat = true;
 		break;
 	case LB_SVC_A_TARGETS:
+		svc->has_targets = true;
 		return mnl_attr_parse_nested(attr, targets_attr, svc);
 	case LB_SVC_A_STATS:
 		return mnl_attr_parse_nested(attr, counter_attr, &svc->stats);
@@ -178,6 +185,7 @@ static int info_attr(const struct nlattr *attr, void *data)
 		return MNL_CB_OK;
 	case LB_INFO_A_VIP_DROPS:
 	case LB_INFO_A_NAT_DROPS:
+	case LB_INFO_A_EVENT_DROPS:
 		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
 			return nl_bad_reply();
 		info->v[type] = mnl_attr_get_u64(attr);
@@ -193,11 +201,30 @@ static int info_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+int service_parse(const struct nlattr *attr, struct service *svc)
+{
+	int ret;
+
+	memset(svc, 0, sizeof(*svc));
+	svc->mode = -1;
+	svc->sched = -1;
+	ret = mnl_attr_parse_nested(attr, service_attr, svc);
+	if (ret < 0)
+		return ret;
+	if (match_read_done(&svc->match) < 0)
+		return nl_bad_reply();
+	return MNL_CB_OK;
+}
+
+int info_parse(const struct nlattr *attr, struct info *info)
+{
+	return mnl_attr_parse_nested(attr, info_attr, info);
+}
+
 static int reply_attr(const struct nlattr *attr, void *data)
 {
 	struct snapshot *s = data;
 	struct service *services, *svc;
-	int ret;
 
 	switch (mnl_attr_get_type(attr)) {
 	case LB_A_SVC:
@@ -208,17 +235,10 @@ static int reply_attr(const struct nlattr *attr, void *data)
 		}
 		s->services = services;
 		svc = &services[s->nservices++];
-		svc->mode = -1;
-		svc->sched = -1;
-		ret = mnl_attr_parse_nested(attr, service_attr, svc);
-		if (ret < 0)
-			return ret;
-		if (match_read_done(&svc->match) < 0)
-			return nl_bad_reply();
-		break;
+		return service_parse(attr, svc);
 	case LB_A_INFO:
 		s->has_info = true;
-		return mnl_attr_parse_nested(attr, info_attr, &s->info);
+		return info_parse(attr, &s->info);
 	}
 	return MNL_CB_OK;
 }
@@ -291,6 +311,21 @@ void snapshot_filter(struct snapshot *s,
 
 	for (i = 0; i < s->nservices; i++) {
 		if (keep(&s->services[i]))
+			s->services[n++] = s->services[i];
+		else
+			free(s->services[i].targets);
+	}
+	s->nservices = n;
+}
+
+void snapshot_select(struct snapshot *s, const struct match *sel)
+{
+	unsigned int i, n = 0;
+
+	if (!sel->given)
+		return;
+	for (i = 0; i < s->nservices; i++) {
+		if (match_equal(&s->services[i].match, sel))
 			s->services[n++] = s->services[i];
 		else
 			free(s->services[i].targets);

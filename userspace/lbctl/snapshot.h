@@ -55,6 +55,7 @@ struct service {
 	bool has_flowlet_us;
 	uint32_t flowlet_us;
 	bool nat;		/* LB_SVC_A_NAT: a VIP, with backends or not */
+	bool has_targets;	/* LB_SVC_A_TARGETS came (events: not always) */
 	struct target *targets;
 	unsigned int ntargets;
 	struct counters stats;
@@ -79,6 +80,17 @@ struct snapshot {
 int snapshot_read(struct nl *nl, const struct match *sel, bool info,
 		  struct snapshot *s);
 void snapshot_free(struct snapshot *s);
+
+/*
+ * One LB_A_SVC, LB_A_TGT or LB_A_INFO nest of a reply or an event, into
+ * a zeroed structure (a service's targets are allocated: free them).
+ * MNL_CB_OK, or MNL_CB_ERROR with errno set.
+ */
+int service_parse(const struct nlattr *attr, struct service *svc);
+int target_parse(const struct nlattr *attr, struct target *t);
+int info_parse(const struct nlattr *attr, struct info *info);
+/* With @sel->given, drops every service but the one @sel names. */
+void snapshot_select(struct snapshot *s, const struct match *sel);
 /* Drops the services @keep says no to. */
 void snapshot_filter(struct snapshot *s,
 		     bool (*keep)(const struct service *svc));

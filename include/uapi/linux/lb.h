@@ -49,12 +49,45 @@
  *
  * Every write needs CAP_NET_ADMIN in the user namespace that owns the
  * network namespace.  Every rejection carries an extack message.
+ *
+ * Events: the family's multicast group LB_MCGRP_EVENTS (its id is in
+ * CTRL_CMD_GETFAMILY's CTRL_ATTR_MCAST_GROUPS).  After each change that
+ * succeeded, and only then, the kernel sends the group of that network
+ * namespace one message, in the order the changes were made, whose
+ * command is the request's and whose attributes are those of
+ * LB_CMD_SVC_GET replies, without counters (no LB_SVC_A_STATS or
+ * LB_TGT_A_STATS):
+ *   LB_CMD_SVC_NEW     LB_A_SVC, the service as added (no targets)
+ *   LB_CMD_SVC_SET     LB_A_SVC with its targets, as changed: one message
+ *                      if the request changed mode, scheduler or flowlet
+ *                      timeout, and one with LB_A_WEIGHTS (the new
+ *                      weights, as in the request) if it set weights
+ *   LB_CMD_SVC_DEL     LB_A_SVC with its targets, as it was
+ *   LB_CMD_TGT_NEW, LB_CMD_TGT_SET, LB_CMD_TGT_DEL
+ *                      LB_A_SVC (no targets; after a first backend, in its
+ *                      new mode and scheduler) and LB_A_TGT, the target
+ *                      as added, as changed, or as it was
+ *   LB_CMD_FLOW_FLUSH  no attribute
+ *   LB_CMD_RESTORE     LB_A_INFO with LB_INFO_A_SERVICES: one message for
+ *                      the whole new configuration, which a listener reads
+ *                      again (LB_CMD_SVC_GET dump) if it needs it
+ *   LB_CMD_TGT_STATE   LB_A_SVC (no targets) and LB_A_TGT: the target
+ *                      became unreachable (LB_TGT_A_DOWN) or reachable
+ *                      again (without it; LB_TGT_A_IFNAME as in replies)
+ * Anyone may listen, as anyone may read the configuration: events carry
+ * nothing an LB_CMD_SVC_GET dump does not show (flows, which need
+ * CAP_NET_ADMIN, are never in them).  Events cost nothing while nobody
+ * listens.  A listener that does not keep up loses events (its socket
+ * reports ENOBUFS) and should read the configuration again; an event the
+ * kernel could not allocate is lost for every listener and counted
+ * (LB_INFO_A_EVENT_DROPS).  Neither ever fails or undoes the change.
  */
 #ifndef _UAPI_LINUX_LB_H
 #define _UAPI_LINUX_LB_H
 
 #define LB_GENL_NAME		"lb"
 #define LB_GENL_VERSION		1
+#define LB_MCGRP_EVENTS		"events"	/* multicast group, see above */
 
 /* Limits the kernel enforces (and lbctl checks first). */
 #define LB_WEIGHT_MAX		65535
@@ -155,6 +188,8 @@ enum lb_sched {
  *	the mark, or the address and port, of one of that one's targets keeps
  *	its id, counters and flows; every other target's flows move as after
  *	LB_CMD_TGT_DEL.  Services are dumped in the order given.
+ * @LB_CMD_TGT_STATE: events only (LB_MCGRP_EVENTS): a target's
+ *	reachability changed.  Not a request.
  */
 enum lb_cmd {
 	LB_CMD_UNSPEC,
@@ -169,6 +204,7 @@ enum lb_cmd {
 	LB_CMD_FLOW_FLUSH,
 	LB_CMD_INFO_GET,
 	LB_CMD_RESTORE,
+	LB_CMD_TGT_STATE,
 	__LB_CMD_MAX
 };
 
@@ -365,6 +401,8 @@ enum lb_flow_attr {
  *	reassembly, no memory to write the packet)
  * @LB_INFO_A_TIMEOUT_TCP_SYN: u32, seconds idle before a TCP flow that has
  *	only sent SYNs (never answered: a scan or a SYN flood) is forgotten
+ * @LB_INFO_A_EVENT_DROPS: u64, events (LB_MCGRP_EVENTS) lost because the
+ *	kernel could not allocate them
  */
 enum lb_info_attr {
 	LB_INFO_A_UNSPEC,
@@ -379,6 +417,7 @@ enum lb_info_attr {
 	LB_INFO_A_VIP_DROPS,
 	LB_INFO_A_NAT_DROPS,
 	LB_INFO_A_TIMEOUT_TCP_SYN,
+	LB_INFO_A_EVENT_DROPS,
 	__LB_INFO_A_MAX
 };
 

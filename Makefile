@@ -81,14 +81,16 @@ fuzz:
 # Longer than make check's: 5 million malformed packets through the hooks
 # (KUnit; 3 x 100000 more under KASAN, lockdep and kmemleak, each boot
 # with its own seed and all the suites, so that the last one, lb_kmemleak,
-# scans for what they leaked), and per kernel 500000 netlink requests and
-# 1.5 million frames (e2e 85, 86).  Hours, not minutes.
+# scans for what they leaked), per kernel 500000 netlink requests and
+# 1.5 million frames (e2e 85, 86) and 500 unload cycles (e2e 45).  Hours,
+# not minutes.
 stress: modules-all lbctl deb fuzz
 	scripts/kunit --filter 'lb_fuzz*' -- --kernel_args=lb.fuzz_packets=5000000
 	for i in 1 2 3; do scripts/kunit --debug -- \
 		--kernel_args=lb.fuzz_packets=100000 || exit 1; done
 	E2E_NLFUZZ=400000 E2E_NLFUZZ_RACE=50000 E2E_NLFUZZ_USER=20000 \
 		E2E_PKTFUZZ=1000000 scripts/e2e --timeout 3600 85 86
+	E2E_CYCLES=500 scripts/e2e --timeout 7200 45
 
 deps:
 	scripts/deps

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# 100 cycles of load, configure, traffic, unload, with packets crossing
-# the router all along: every insmod and rmmod succeeds (no reference is
-# left behind), the kernel log stays clean, and nothing lb allocated for
-# its configuration outlives it.  lb charges that memory (GFP_KERNEL_ACCOUNT)
+# Cycles (50; E2E_CYCLES, make stress runs 500) of load, configure,
+# traffic, unload, with packets crossing the router all along: every
+# insmod and rmmod succeeds (no reference is left behind), the kernel log
+# stays clean, and nothing lb allocated for its configuration outlives it.  lb charges that memory (GFP_KERNEL_ACCOUNT)
 # to the memory cgroup of whoever asked (insmod, lbctl), so they run in a
 # cgroup of their own, whose slab and per-CPU bytes must be back where
 # they were after every unload; flow entries (allocated while forwarding)
@@ -16,7 +16,7 @@
 # vm-options: --tcg single --timeout 1200
 . "$(dirname "$0")/lib.sh"
 
-N=${E2E_CYCLES:-100}
+N=${E2E_CYCLES:-50}
 topo_up
 sink_up
 bg on_client ping -q -i 0.02 "$SERVER" >/dev/null

@@ -135,18 +135,29 @@ static unsigned int lb_reply_hook(void *priv, struct sk_buff *skb,
 #define LB_PRI_MARK	(NF_IP_PRI_MANGLE + 1)
 #define LB_PRI_REPLY	(NF_IP_PRI_FILTER + 1)
 
-static const struct nf_hook_ops lb_hook_ops[] = {
-	{
-		.hook = lb_vip_hook,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = LB_PRI_VIP,
-	},
+/* Path balancing: the mark, for IPv4 and IPv6. */
+static const struct nf_hook_ops lb_path_ops[] = {
 	{
 		.hook = lb_hook,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_PRE_ROUTING,
 		.priority = LB_PRI_MARK,
+	},
+	{
+		.hook = lb_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_MANGLE + 1,
+	},
+};
+
+/* Service balancing: packets to VIPs, replies, ICMP errors we send. */
+static const struct nf_hook_ops lb_nat_ops[] = {
+	{
+		.hook = lb_vip_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = LB_PRI_VIP,
 	},
 	{
 		.hook = lb_reply_hook,
@@ -167,12 +178,6 @@ static const struct nf_hook_ops lb_hook_ops[] = {
 		.priority = NF_IP6_PRI_CONNTRACK - 1,
 	},
 	{
-		.hook = lb_hook,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP6_PRI_MANGLE + 1,
-	},
-	{
 		.hook = lb_reply_hook,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_FORWARD,
@@ -186,12 +191,78 @@ static const struct nf_hook_ops lb_hook_ops[] = {
 	},
 };
 
-int lb_hooks_register(struct net *net)
+/*
+ * A namespace has lb's hooks only while its configuration needs them, as
+ * IPVS does: a hook costs every packet of its hook point, and a hook
+ * point without any is skipped whole.  So a router that only balances
+ * paths has one hook, before routing, and none where it forwards.
+ */
+static const struct lb_hook_set {
+	const struct nf_hook_ops *ops;
+	unsigned int n;
+} lb_hook_sets[] = {
+	[LB_HOOKS_PATH] = { lb_path_ops, ARRAY_SIZE(lb_path_ops) },
+	[LB_HOOKS_NAT] = { lb_nat_ops, ARRAY_SIZE(lb_nat_ops) },
+};
+
+static const struct lb_cfg *lb_cfg_locked(struct lb_net *ln)
 {
-	return nf_register_net_hooks(net, lb_hook_ops, ARRAY_SIZE(lb_hook_ops));
+	return rcu_dereference_protected(ln->cfg, lockdep_is_held(&ln->lock));
 }
 
-void lb_hooks_unregister(struct net *net)
+static bool lb_hooks_needed(const struct lb_cfg *cfg, unsigned int set)
 {
-	nf_unregister_net_hooks(net, lb_hook_ops, ARRAY_SIZE(lb_hook_ops));
+	return set == LB_HOOKS_PATH ? cfg->n_svc : cfg->n_nat || cfg->n_vips;
+}
+
+/**
+ * lb_hooks_want() - register the hooks @cfg needs that @ln lacks
+ * @ln: the namespace's state (unit tests have no namespace: no hooks)
+ * @cfg: the snapshot about to be published
+ *
+ * Context: under @ln->lock, before @cfg is published.
+ * Return: 0, or the error of a registration (nothing changed then).
+ */
+int lb_hooks_want(struct lb_net *ln, const struct lb_cfg *cfg)
+{
+	unsigned int set;
+	int err;
+
+	if (!ln->net)
+		return 0;
+	for (set = 0; set < ARRAY_SIZE(lb_hook_sets); set++) {
+		if (ln->hooks & BIT(set) || !lb_hooks_needed(cfg, set))
+			continue;
+		err = nf_register_net_hooks(ln->net, lb_hook_sets[set].ops,
+					    lb_hook_sets[set].n);
+		if (err) {
+			/* Undo what this call registered. */
+			lb_hooks_trim(ln, lb_cfg_locked(ln));
+			return err;
+		}
+		ln->hooks |= BIT(set);
+	}
+	return 0;
+}
+
+/**
+ * lb_hooks_trim() - unregister the hooks @cfg does not need
+ * @ln: the namespace's state
+ * @cfg: the published snapshot, or NULL for all of them
+ *
+ * Context: under @ln->lock, after @cfg is published; sleeps (a grace
+ * period: no packet is in a hook when it returns).
+ */
+void lb_hooks_trim(struct lb_net *ln, const struct lb_cfg *cfg)
+{
+	unsigned int set;
+
+	for (set = 0; set < ARRAY_SIZE(lb_hook_sets); set++) {
+		if (!(ln->hooks & BIT(set)) ||
+		    (cfg && lb_hooks_needed(cfg, set)))
+			continue;
+		nf_unregister_net_hooks(ln->net, lb_hook_sets[set].ops,
+					lb_hook_sets[set].n);
+		ln->hooks &= ~BIT(set);
+	}
 }

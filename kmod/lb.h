@@ -295,8 +295,12 @@ struct lb_net {
 	struct delayed_work health;	/* health.c: are the targets reachable */
 	u32 health_checks;
 	bool health_stopped;		/* the namespace is going */
+	u8 hooks;			/* hook.c: BIT(LB_HOOKS_*) registered */
 	u64 event_drops;		/* netlink.c: events not allocated */
 };
+
+/* hook.c's sets of netfilter hooks, each registered while it is needed. */
+enum { LB_HOOKS_PATH, LB_HOOKS_NAT };
 
 /* Module-wide settings (module parameters), read-only after load. */
 struct lb_defaults {
@@ -454,8 +458,8 @@ unsigned int lb_vip_out(struct lb_net *ln, struct sk_buff *skb, u8 family,
 /* hook.c */
 unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
 			const struct net_device *in);
-int lb_hooks_register(struct net *net);
-void lb_hooks_unregister(struct net *net);
+int lb_hooks_want(struct lb_net *ln, const struct lb_cfg *cfg);
+void lb_hooks_trim(struct lb_net *ln, const struct lb_cfg *cfg);
 
 /* netlink.c */
 int lb_nl_restore_attrs(struct lb_net *ln, const struct nlattr *head, int len,

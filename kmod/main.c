@@ -30,20 +30,18 @@ static int __net_init lb_net_enter(struct net *net)
 	err = lb_net_init(ln, lb_defaults.flow_max);
 	if (err)
 		return err;
+	/* Hooks come with the configuration that needs them (hook.c). */
 	if (net_eq(net, &init_net)) {
 		err = lb_params_apply(ln);
 		if (err)
 			goto err_state;
 	}
-	err = lb_hooks_register(net);
-	if (err) {
-		/* A hook registered and removed again may still be running. */
-		synchronize_net();
-		goto err_state;
-	}
 	return 0;
 
 err_state:
+	mutex_lock(&ln->lock);
+	lb_hooks_trim(ln, NULL);
+	mutex_unlock(&ln->lock);
 	lb_net_exit(ln);
 	return err;
 }
@@ -53,9 +51,13 @@ err_state:
  */
 static void __net_exit lb_net_pre_leave(struct net *net)
 {
-	lb_hooks_unregister(net);
+	struct lb_net *ln = lb_net(net);
+
+	mutex_lock(&ln->lock);
+	lb_hooks_trim(ln, NULL);
+	mutex_unlock(&ln->lock);
 	rtnl_lock();
-	lb_health_stop(lb_net(net));
+	lb_health_stop(ln);
 	rtnl_unlock();
 }
 

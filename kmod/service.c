@@ -537,6 +537,7 @@ static int lb_commit(struct lb_net *ln, struct lb_svc_conf *sc,
 {
 	struct lb_svc *fresh = NULL, *stale = NULL;
 	struct lb_cfg *cfg, *old;
+	int err;
 
 	lockdep_assert_held(&ln->lock);
 	if (sc) {
@@ -547,14 +548,18 @@ static int lb_commit(struct lb_net *ln, struct lb_svc_conf *sc,
 		sc->compiled = fresh;
 	}
 	cfg = lb_cfg_build(&ln->services, ln->n_services);
-	if (!cfg) {
+	err = cfg ? lb_hooks_want(ln, cfg) : -ENOMEM;
+	if (err) {
+		if (cfg)
+			lb_cfg_free(cfg);
 		if (sc) {
 			sc->compiled = stale;
 			lb_svc_free(fresh);
 		}
-		return -ENOMEM;
+		return err;
 	}
 	old = rcu_replace_pointer(ln->cfg, cfg, lockdep_is_held(&ln->lock));
+	lb_hooks_trim(ln, cfg);
 	if (stale)
 		list_add(&stale->retire, &old->retired);
 	if (gone)
@@ -1367,8 +1372,15 @@ int lb_restore_commit(struct lb_net *ln, struct lb_restore *r,
 		err = -ENOMEM;
 		goto undo;
 	}
+	err = lb_hooks_want(ln, cfg);
+	if (err) {
+		lb_cfg_free(cfg);
+		NL_SET_ERR_MSG(extack, "cannot register lb's netfilter hooks");
+		goto undo;
+	}
 
 	old = rcu_replace_pointer(ln->cfg, cfg, lockdep_is_held(&ln->lock));
+	lb_hooks_trim(ln, cfg);
 	list_splice_init(&ln->services, &gone);
 	list_splice_init(&r->services, &ln->services);
 	ln->n_services = r->n_services;

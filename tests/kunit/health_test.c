@@ -32,15 +32,9 @@ static void flows(struct kunit *test, struct lb_net *ln, u16 base, int n,
 {
 	struct lb_test_pkt p = { AF_INET, IPPROTO_TCP, CLIENT, SERVER,
 				 0, 5201, flags };
-	int i;
 
 	memset(count, 0, 4 * sizeof(*count));
-	for (i = 0; i < n; i++) {
-		p.sport = base + i;
-		marks[i] = lb_test_mark(test, ln, &p);
-		KUNIT_ASSERT_LT(test, marks[i], 4U);
-		count[marks[i]]++;
-	}
+	lb_test_marks(test, ln, &p, base, n, marks, count);
 }
 
 /* Flow mode: a down path's flows move, new ones avoid it, then it is back. */

@@ -24,20 +24,15 @@ static void set_mode(struct kunit *test, struct lb_net *ln, int mode)
 	mutex_unlock(&ln->lock);
 }
 
-/* Marks of @n flows (source ports base..base+n-1); counts per mark. */
+/* Marks of @n flows (source ports base..base+n-1); added to @count. */
 static void flows(struct kunit *test, struct lb_net *ln, u16 base, int n,
 		  u32 *marks, u32 count[4])
 {
-	struct lb_test_pkt p = { AF_INET, IPPROTO_TCP, 0x0a0a0101, 0x0a0a0302,
-				 0, 5201, TCPHDR_SYN };
-	int i;
+	static const struct lb_test_pkt p = {
+		AF_INET, IPPROTO_TCP, 0x0a0a0101, 0x0a0a0302, 0, 5201, TCPHDR_SYN
+	};
 
-	for (i = 0; i < n; i++) {
-		p.sport = base + i;
-		marks[i] = lb_test_mark(test, ln, &p);
-		KUNIT_ASSERT_LT(test, marks[i], 4U);
-		count[marks[i]]++;
-	}
+	lb_test_marks(test, ln, &p, base, n, marks, count);
 }
 
 /* Per packet: exact weighted shares, even within one flow. */

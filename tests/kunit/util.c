@@ -185,6 +185,25 @@ u32 lb_test_mark(struct kunit *test, struct lb_net *ln,
 	return mark;
 }
 
+/*
+ * The marks of @n copies of @p from source ports @base.., into @marks;
+ * each is added to @count (marks 0-3).
+ */
+void lb_test_marks(struct kunit *test, struct lb_net *ln,
+		   const struct lb_test_pkt *p, u16 base, int n, u32 *marks,
+		   u32 count[4])
+{
+	struct lb_test_pkt q = *p;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		q.sport = base + i;
+		marks[i] = lb_test_mark(test, ln, &q);
+		KUNIT_ASSERT_LT(test, marks[i], 4U);
+		count[marks[i]]++;
+	}
+}
+
 /* The address lb_test_skb() writes for @v: IPv4, or fd00::/64 with @v. */
 void lb_test_addr(union lb_addr *a, u8 family, u32 v)
 {

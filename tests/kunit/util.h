@@ -29,6 +29,9 @@ unsigned int lb_test_run_in(struct lb_net *ln, struct sk_buff *skb,
 struct net_device *lb_test_dev(struct kunit *test, int ifindex);
 u32 lb_test_mark(struct kunit *test, struct lb_net *ln,
 		 const struct lb_test_pkt *p);
+void lb_test_marks(struct kunit *test, struct lb_net *ln,
+		   const struct lb_test_pkt *p, u16 base, int n, u32 *marks,
+		   u32 count[4]);
 struct lb_svc_conf *lb_test_svc(struct lb_net *ln);
 
 /* Service balancing: addresses, checksums, ICMP errors, VIPs, backends. */

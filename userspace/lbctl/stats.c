@@ -31,34 +31,66 @@ static void counter_cells(struct table *t, const struct counters *c,
 				   c->v[counter_fields[i].attr]);
 }
 
+/*
+ * Both tables start alike: ID, MARK (BACKEND for NAT), WEIGHT, then
+ * @ncols counters; a row per target, then the service's own.
+ */
+#define HEAD_COLS	3
+
+static unsigned int table_head(const char **headers, bool nat)
+{
+	headers[0] = "ID";
+	headers[1] = nat ? "BACKEND" : "MARK";
+	headers[2] = "WEIGHT";
+	return HEAD_COLS;
+}
+
+static void table_start(struct table *t, unsigned int ncols,
+			const char **headers)
+{
+	unsigned int i;
+
+	table_init(t, ncols, headers);
+	for (i = 2; i < t->ncols; i++)
+		table_right(t, i);
+}
+
+/* @down: say so after the target (the rates' table). */
+static void target_head(struct table *t, const struct target *tgt, bool down)
+{
+	char name[ADDR_STRLEN];
+
+	table_cell(t, "%u", tgt->id);
+	table_cell(t, "%s%s", target_str(tgt, name, sizeof(name)),
+		   down && tgt->down ? " DOWN" : "");
+	table_cell(t, "%u", tgt->weight);
+}
+
+/* the service's own counters, under its targets' */
+static void service_head(struct table *t)
+{
+	table_cell(t, "service");
+	table_cell(t, "-");
+	table_cell(t, "-");
+}
+
 static void service_table(const struct service *svc)
 {
-	const char *headers[TABLE_COLS] = { "ID", "MARK", "WEIGHT" };
+	const char *headers[TABLE_COLS];
 	bool nat = service_nat(svc);
-	const struct target *tgt;
-	unsigned int i, n = 3;
-	char name[ADDR_STRLEN];
+	unsigned int i, n;
 	struct table t;
 
-	if (nat)
-		headers[1] = "BACKEND";
+	n = table_head(headers, nat);
 	for (i = 0; i < counter_nfields && n < TABLE_COLS; i++)
 		if (nat || !counter_fields[i].nat)
 			headers[n++] = counter_fields[i].header;
-	table_init(&t, n, headers);
-	for (i = 2; i < t.ncols; i++)
-		table_right(&t, i);
+	table_start(&t, n, headers);
 	for (i = 0; i < svc->ntargets; i++) {
-		tgt = &svc->targets[i];
-		table_cell(&t, "%u", tgt->id);
-		table_cell(&t, "%s", target_str(tgt, name, sizeof(name)));
-		table_cell(&t, "%u", tgt->weight);
-		counter_cells(&t, &tgt->stats, nat);
+		target_head(&t, &svc->targets[i], false);
+		counter_cells(&t, &svc->targets[i].stats, nat);
 	}
-	/* the service's own counters, under its targets' */
-	table_cell(&t, "service");
-	table_cell(&t, "-");
-	table_cell(&t, "-");
+	service_head(&t);
 	counter_cells(&t, &svc->stats, nat);
 	table_print(&t, "    ");
 }
@@ -184,15 +216,13 @@ static void rate_cells(struct table *t, const struct counters *old,
 static void rate_table(const struct service *old, const struct service *svc,
 		       double secs)
 {
-	const char *headers[TABLE_COLS] = { "ID", "MARK", "WEIGHT" };
+	const char *headers[TABLE_COLS];
 	bool nat = service_nat(svc);
 	const struct target *tgt;
-	unsigned int i, n = 3;
-	char name[ADDR_STRLEN];
+	unsigned int i, n;
 	struct table t;
 
-	if (nat)
-		headers[1] = "BACKEND";
+	n = table_head(headers, nat);
 	for (i = 0; i < NRATES && n < TABLE_COLS; i++) {
 		if (rate_fields[i].nat && !nat)
 			continue;
@@ -200,20 +230,13 @@ static void rate_table(const struct service *old, const struct service *svc,
 		if (rate_fields[i].attr == LB_STATS_A_FLOWS_CREATED)
 			headers[n++] = "FLOWS_ACTIVE";
 	}
-	table_init(&t, n, headers);
-	for (i = 2; i < t.ncols; i++)
-		table_right(&t, i);
+	table_start(&t, n, headers);
 	for (i = 0; i < svc->ntargets; i++) {
 		tgt = &svc->targets[i];
-		table_cell(&t, "%u", tgt->id);
-		table_cell(&t, "%s%s", target_str(tgt, name, sizeof(name)),
-			   tgt->down ? " DOWN" : "");
-		table_cell(&t, "%u", tgt->weight);
+		target_head(&t, tgt, true);
 		rate_cells(&t, old_target(old, tgt), &tgt->stats, secs, nat);
 	}
-	table_cell(&t, "service");
-	table_cell(&t, "-");
-	table_cell(&t, "-");
+	service_head(&t);
 	rate_cells(&t, old ? &old->stats : NULL, &svc->stats, secs, nat);
 	table_print(&t, "    ");
 }

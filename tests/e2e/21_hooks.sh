@@ -4,15 +4,18 @@
 # (nft list hooks): none in a namespace without services; with a path
 # service the path hook alone, before routing, and nothing where the
 # router forwards; with a VIP the service hooks too; none once all is
-# deleted.  Packets are balanced from the moment the service is there.
+# deleted.  Packets are balanced from the moment the service is there,
+# and go unmarked once it is gone.  Kernels without nfnetlink_hook
+# (Debian's 6.1) cannot list hooks: there, only the traffic is checked.
 . "$(dirname "$0")/lib.sh"
 
 VIP=10.10.3.50
 topo_up
 sink_up
 lb_load marks=none
-modprobe nfnetlink_hook 2>/dev/null || true
-on_router nft list hooks >/dev/null 2>&1 || skip "nft list hooks does not work here"
+LISTS=1
+modprobe nfnetlink_hook 2>/dev/null || LISTS=0
+[ "$LISTS" = 1 ] || log "no nfnetlink_hook in $(uname -r): nft list hooks lists nothing, so only the traffic is checked"
 # lb's hooks in the router's namespace: FAMILY:HOOK:FUNCTION, sorted.
 lb_hooks() {
 	on_router nft list hooks | awk '
@@ -25,11 +28,15 @@ PATHS="ip:prerouting:lb_hook ip6:prerouting:lb_hook"
 NAT="ip:forward:lb_reply_hook ip:output:lb_reply_hook ip:prerouting:lb_vip_hook"
 NAT="$NAT ip6:forward:lb_reply_hook ip6:output:lb_reply_hook ip6:prerouting:lb_vip_hook"
 want() { tr ' ' '\n' <<<"$*" | sort -u | xargs; }
+hooks_are() { # EXPECTED WHAT
+	[ "$LISTS" = 1 ] || return 0
+	assert_eq "$(lb_hooks)" "$(want "$1")" "$2"
+}
 
-assert_eq "$(lb_hooks)" "" "lb's hooks with lb loaded and nothing configured"
+hooks_are "" "lb's hooks with lb loaded and nothing configured"
 
 assert_ok rlbctl vip add 10.10.3.0/24 mode packet
-assert_eq "$(lb_hooks)" "$(want "$PATHS")" "hooks with a path service"
+hooks_are "$PATHS" "hooks with a path service"
 assert_ok rlbctl path add 0
 assert_ok rlbctl path add 3
 read -r p1 p2 < <(path_tx)
@@ -41,16 +48,16 @@ assert_near $((q2 - p2)) 100 3 "path 2 packets"
 
 assert_ok rlbctl vip add "$VIP:5202" proto tcp
 assert_ok rlbctl backend add "$VIP:5202" "$SERVER:5202"
-assert_eq "$(lb_hooks)" "$(want "$PATHS $NAT")" "hooks with a path service and a VIP"
+hooks_are "$PATHS $NAT" "hooks with a path service and a VIP"
 
 assert_ok rlbctl vip del 10.10.3.0/24
-assert_eq "$(lb_hooks)" "$(want "$NAT")" "hooks with the VIP alone"
+hooks_are "$NAT" "hooks with the VIP alone"
 read -r p1 p2 < <(path_tx)
 udp_burst lb-client "$SINK" 200
 read -r q1 q2 < <(path_tx)
 assert_near $((q1 - p1)) 200 3 "path 1 packets once the path service is gone (no mark)"
 
 assert_ok rlbctl vip del "$VIP:5202" proto tcp
-assert_eq "$(lb_hooks)" "" "lb's hooks once every service is deleted"
-log "hooks: none, paths ($PATHS), paths and NAT, NAT, none"
+hooks_are "" "lb's hooks once every service is deleted"
+[ "$LISTS" = 0 ] || log "hooks: none, paths ($PATHS), paths and NAT, NAT, none"
 lb_unload

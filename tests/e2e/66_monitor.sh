@@ -292,6 +292,7 @@ mapfile -t res < <(jq -rsc '
 	((ok | [.[] | .services[0].rates.packets * .interval_s] | add) /
 		(ok | [.[].interval_s] | add) | round),
 	([.[] | if .services[0].rates == null then "n" else "v" end] | join(""))' <<<"$r")
+[ "${#res[@]}" = 10 ] || fail "stats -w -j: samples the checks cannot read: $r"
 log "stats -w 1 under 100 datagrams/s: packets/s ${res[1]} (mean ${res[8]}), intervals ${res[6]} s, the added path ${res[4]}, the service ${res[9]}"
 # (The intervals are what the VM's scheduling makes them: not checked.)
 assert_eq "${res[7]}" false "an interval's packets/s x seconds is not a whole number of packets"

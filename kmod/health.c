@@ -278,7 +278,7 @@ static void lb_health_work(struct work_struct *work)
 					 health);
 
 	lb_health_check(ln);
-	if (lb_health_needed(ln))
+	if (!READ_ONCE(ln->health_stopped) && lb_health_needed(ln))
 		queue_delayed_work(system_power_efficient_wq, &ln->health,
 				   LB_HEALTH_INTERVAL);
 }

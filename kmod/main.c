@@ -2,8 +2,9 @@
 /*
  * lb: module entry and per-namespace life cycle.
  *
- * Every network namespace gets its own hooks, services, flow table and
- * counters; only the initial one is configured from module parameters.
+ * Every network namespace gets its own services, flow table and counters,
+ * and the hooks they need (hook.c); only the initial one is configured
+ * from module parameters.
  */
 #include <linux/module.h>
 #include <linux/netdevice.h>
@@ -19,6 +20,21 @@ struct workqueue_struct *lb_wq __read_mostly;
 struct lb_net *lb_net(const struct net *net)
 {
 	return net_generic(net, lb_net_id);
+}
+
+/*
+ * No more health checks (a check that finds a target changed republishes,
+ * and a publication registers the hooks it needs), then no hooks.
+ */
+static void lb_net_quiesce(struct lb_net *ln)
+{
+	rtnl_lock();
+	lb_health_stop(ln);
+	rtnl_unlock();
+	lb_health_exit(ln);
+	mutex_lock(&ln->lock);
+	lb_hooks_trim(ln, NULL);
+	mutex_unlock(&ln->lock);
 }
 
 static int __net_init lb_net_enter(struct net *net)
@@ -39,9 +55,7 @@ static int __net_init lb_net_enter(struct net *net)
 	return 0;
 
 err_state:
-	mutex_lock(&ln->lock);
-	lb_hooks_trim(ln, NULL);
-	mutex_unlock(&ln->lock);
+	lb_net_quiesce(ln);
 	lb_net_exit(ln);
 	return err;
 }
@@ -51,14 +65,7 @@ err_state:
  */
 static void __net_exit lb_net_pre_leave(struct net *net)
 {
-	struct lb_net *ln = lb_net(net);
-
-	mutex_lock(&ln->lock);
-	lb_hooks_trim(ln, NULL);
-	mutex_unlock(&ln->lock);
-	rtnl_lock();
-	lb_health_stop(ln);
-	rtnl_unlock();
+	lb_net_quiesce(lb_net(net));
 }
 
 static void __net_exit lb_net_leave(struct net *net)

@@ -1445,6 +1445,7 @@ void lb_net_exit(struct lb_net *ln)
 	struct lb_svc_conf *sc, *tmp;
 	struct lb_cfg *cfg;
 
+	WARN_ON_ONCE(ln->hooks);	/* lb_net_quiesce() came first */
 	lb_health_exit(ln);
 	lb_flow_table_destroy(&ln->flows);
 	cfg = rcu_dereference_protected(ln->cfg, true);

@@ -277,9 +277,12 @@ jq -e . <<<"$r" >/dev/null || fail "stats -w -j printed what is not JSON: $r"
 # interval is 100).
 mapfile -t res < <(jq -rsc '
 	def ok: [.[] | select(.services[0].rates != null)];
+	# and a target with rates too (not the service made again, whose
+	# only path is at its first sample)
+	def paths: [ok[] | select(any(.services[0].targets[]; .rates != null))];
 	([.[].interval_s] | add / length * 100 | round),
-	[ok[].services[0].rates.packets | floor],
-	[ok[].services[0] | [.targets[].rates.packets // empty] | add | floor],
+	[paths[].services[0].rates.packets | floor],
+	[paths[].services[0] | [.targets[].rates.packets // empty] | add | floor],
 	([ok[].services[0].rates | select(.packets > 0) | .bits / .packets / 4224 * 1000 | round] | unique),
 	([.[] | [.services[0].targets[] | select(.mark == 5) | .rates] |
 		if . == [] then "-" elif . == [null] then "n"

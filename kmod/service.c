@@ -527,6 +527,26 @@ static struct lb_cfg *lb_cfg_build(const struct list_head *services, u32 n)
 }
 
 /*
+ * Make @cfg the published snapshot, with the hooks it needs registered
+ * first and those it does not removed after.  Return: the snapshot it
+ * replaced; or an ERR_PTR, and @cfg is freed, nothing published.
+ */
+static struct lb_cfg *lb_cfg_publish(struct lb_net *ln, struct lb_cfg *cfg)
+{
+	struct lb_cfg *old;
+	int err;
+
+	err = lb_hooks_want(ln, cfg);
+	if (err) {
+		lb_cfg_free(cfg);
+		return ERR_PTR(err);
+	}
+	old = rcu_replace_pointer(ln->cfg, cfg, lockdep_is_held(&ln->lock));
+	lb_hooks_trim(ln, cfg);
+	return old;
+}
+
+/*
  * Publish a snapshot of the configuration, with @sc (if any) compiled
  * anew.  @gone, if any, is a compiled service no longer configured.  What
  * the old snapshot and replaced services hold is freed after a grace
@@ -537,7 +557,6 @@ static int lb_commit(struct lb_net *ln, struct lb_svc_conf *sc,
 {
 	struct lb_svc *fresh = NULL, *stale = NULL;
 	struct lb_cfg *cfg, *old;
-	int err;
 
 	lockdep_assert_held(&ln->lock);
 	if (sc) {
@@ -548,18 +567,14 @@ static int lb_commit(struct lb_net *ln, struct lb_svc_conf *sc,
 		sc->compiled = fresh;
 	}
 	cfg = lb_cfg_build(&ln->services, ln->n_services);
-	err = cfg ? lb_hooks_want(ln, cfg) : -ENOMEM;
-	if (err) {
-		if (cfg)
-			lb_cfg_free(cfg);
+	old = cfg ? lb_cfg_publish(ln, cfg) : ERR_PTR(-ENOMEM);
+	if (IS_ERR(old)) {
 		if (sc) {
 			sc->compiled = stale;
 			lb_svc_free(fresh);
 		}
-		return err;
+		return PTR_ERR(old);
 	}
-	old = rcu_replace_pointer(ln->cfg, cfg, lockdep_is_held(&ln->lock));
-	lb_hooks_trim(ln, cfg);
 	if (stale)
 		list_add(&stale->retire, &old->retired);
 	if (gone)
@@ -1372,15 +1387,13 @@ int lb_restore_commit(struct lb_net *ln, struct lb_restore *r,
 		err = -ENOMEM;
 		goto undo;
 	}
-	err = lb_hooks_want(ln, cfg);
-	if (err) {
-		lb_cfg_free(cfg);
+	old = lb_cfg_publish(ln, cfg);
+	if (IS_ERR(old)) {
+		err = PTR_ERR(old);
 		NL_SET_ERR_MSG(extack, "cannot register lb's netfilter hooks");
 		goto undo;
 	}
 
-	old = rcu_replace_pointer(ln->cfg, cfg, lockdep_is_held(&ln->lock));
-	lb_hooks_trim(ln, cfg);
 	list_splice_init(&ln->services, &gone);
 	list_splice_init(&r->services, &ln->services);
 	ln->n_services = r->n_services;

@@ -29,6 +29,7 @@
 #include <net/route.h>
 #include <net/ip6_route.h>
 #include "lb.h"
+#include "conf.h"
 
 #define LB_HEALTH_INTERVAL	(HZ / 4)
 #define LB_PROBE_AGE		120	/* checks (30 s) a probe lasts unseen */

@@ -32,6 +32,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include "lb.h"
+#include "counters.h"
 
 /*
  * A destination @t carries, for the health check to route (health.c): it

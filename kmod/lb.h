@@ -28,6 +28,7 @@
 #include <linux/skbuff.h>
 #include <linux/netdevice.h>
 #include <linux/refcount.h>
+#include <net/netns/generic.h>
 #include <linux/lb.h>
 
 struct net;
@@ -331,51 +332,29 @@ static inline bool lb_tgt_conf_is_backend(const struct lb_tgt_conf *tc)
 	return tc->port != 0;
 }
 
-/* main.c */
-struct lb_net *lb_net(const struct net *net);
+/* main.c: the namespace's state, from the hook's point of view. */
+extern unsigned int lb_net_id;
+
+static inline struct lb_net *lb_net(const struct net *net)
+{
+	return net_generic(net, lb_net_id);
+}
+
+/*
+ * The packet path.  These files read the published snapshot and the flow
+ * table, never the configuration objects; what configures lb is declared
+ * in conf.h.
+ */
 
 /* parse.c */
 int lb_parse(const struct sk_buff *skb, u8 family, struct lb_pkt *pkt);
 int lb_parse_inner(const struct sk_buff *skb, const struct lb_pkt *pkt,
 		   struct lb_inner *in);
 
-/* service.c */
-int lb_net_init(struct lb_net *ln, u32 flow_max);
-void lb_net_exit(struct lb_net *ln);
+/* lookup.c */
 const struct lb_svc *lb_svc_lookup(const struct lb_cfg *cfg,
 				   const struct lb_flow_key *key,
 				   const struct net_device *in);
-struct lb_svc_conf *lb_svc_conf_find(struct lb_net *ln,
-				     const struct lb_match *m);
-int lb_match_init(struct lb_match *m, u8 family,
-		  const union lb_addr *daddr, u8 dplen,
-		  const union lb_addr *saddr, u8 splen, u8 proto,
-		  __be16 dport, const char *iifname,
-		  struct netlink_ext_ack *extack);
-int lb_svc_add(struct lb_net *ln, const struct lb_match *m, int mode,
-	       int sched, u32 flowlet_us, bool nat,
-	       struct netlink_ext_ack *extack);
-int lb_svc_del(struct lb_net *ln, struct lb_svc_conf *sc);
-int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
-		  int sched, s64 flowlet_us, const u32 *weights, u32 n_weights,
-		  struct netlink_ext_ack *extack);
-int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
-	       u32 weight, struct netlink_ext_ack *extack);
-int lb_backend_add(struct lb_net *ln, struct lb_svc_conf *sc,
-		   const union lb_addr *addr, __be16 port, u32 weight,
-		   struct netlink_ext_ack *extack);
-struct lb_tgt_conf *lb_backend_conf_find(const struct lb_svc_conf *sc,
-					 const union lb_addr *addr,
-					 __be16 port);
-int lb_tgt_del(struct lb_net *ln, struct lb_svc_conf *sc,
-	       struct lb_tgt_conf *tc);
-int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
-		  struct lb_tgt_conf *tc, s64 weight, s64 mask,
-		  struct netlink_ext_ack *extack);
-struct lb_tgt_conf *lb_tgt_conf_find(const struct lb_svc_conf *sc, s64 id,
-				     s64 mark);
-void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s);
-const struct lb_target *lb_cfg_target(const struct lb_cfg *cfg, u32 id);
 const struct lb_svc *lb_nat_lookup(const struct lb_cfg *cfg,
 				   const struct lb_flow_key *key,
 				   const struct net_device *in);
@@ -384,39 +363,15 @@ const struct lb_backend_ref *lb_backend_find(const struct lb_cfg *cfg,
 					     u8 family, u8 proto,
 					     const union lb_addr *addr,
 					     __be16 port, u32 *n);
-void lb_ns_stats_read(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops);
-void lb_restore_init(struct lb_restore *r);
-void lb_restore_free(struct lb_restore *r);
-struct lb_svc_conf *lb_restore_svc(struct lb_restore *r,
-				   const struct lb_match *m, int mode,
-				   int sched, u32 flowlet_us, bool nat,
-				   struct netlink_ext_ack *extack);
-int lb_restore_path(struct lb_svc_conf *sc, u32 mark, u32 mask, u32 weight,
-		    struct netlink_ext_ack *extack);
-int lb_restore_backend(struct lb_svc_conf *sc, const union lb_addr *addr,
-		       __be16 port, u32 weight, struct netlink_ext_ack *extack);
-int lb_restore_commit(struct lb_net *ln, struct lb_restore *r,
-		      struct netlink_ext_ack *extack);
-
-int lb_svc_republish(struct lb_net *ln, struct lb_svc_conf *sc);
-
-/* health.c */
-void lb_health_init(struct lb_net *ln);
-void lb_health_kick(struct lb_net *ln);
-void lb_health_stop(struct lb_net *ln);
-void lb_health_exit(struct lb_net *ln);
-int lb_health_register(void);
-void lb_health_unregister(void);
+const struct lb_target *lb_cfg_target(const struct lb_cfg *cfg, u32 id);
+int lb_vip_cmp(const void *pa, const void *pb);
+int lb_backend_cmp(const void *pa, const void *pb);
 
 /* sched.c */
 u32 lb_wrr_build(const u32 *weights, u32 n, u8 *order, u32 max_len);
 const struct lb_target *lb_pick(struct lb_net *ln, const struct lb_cfg *cfg,
 				const struct lb_svc *svc,
 				const struct lb_pkt *pkt);
-void lb_count(const struct lb_svc *svc, const struct lb_target *t, u32 len);
-void lb_count_reply(const struct lb_svc *svc, const struct lb_target *t,
-		    u32 len);
-void lb_count_drop(struct lb_net *ln, bool vip);
 
 /* maglev.c */
 int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n);
@@ -460,27 +415,5 @@ unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
 			const struct net_device *in);
 int lb_hooks_want(struct lb_net *ln, const struct lb_cfg *cfg);
 void lb_hooks_trim(struct lb_net *ln, const struct lb_cfg *cfg);
-
-/* netlink.c */
-int lb_nl_restore_attrs(struct lb_net *ln, const struct nlattr *head, int len,
-			struct netlink_ext_ack *extack);
-int lb_genl_register(void);
-void lb_genl_unregister(void);
-#define LB_EV_TARGETS	BIT(0)	/* the event lists the service's targets */
-#define LB_EV_WEIGHTS	BIT(1)	/* and their weights in LB_A_WEIGHTS */
-struct sk_buff *lb_nl_event_build(const struct lb_net *ln, u8 cmd,
-				  const struct lb_svc_conf *sc,
-				  const struct lb_tgt_conf *tc,
-				  unsigned int what);
-struct sk_buff *lb_nl_event_new(const struct lb_net *ln, u8 cmd,
-				const struct lb_svc_conf *sc,
-				const struct lb_tgt_conf *tc, unsigned int what);
-void lb_nl_event_send(struct lb_net *ln, struct sk_buff *ev, int err);
-void lb_nl_notify(struct lb_net *ln, u8 cmd, const struct lb_svc_conf *sc,
-		  const struct lb_tgt_conf *tc, unsigned int what);
-
-/* params.c */
-int lb_params_parse(void);
-int lb_params_apply(struct lb_net *ln);
 
 #endif /* _LB_H */

@@ -13,13 +13,65 @@
 #include <net/genetlink.h>
 #include <linux/rtnetlink.h>
 #include "lb.h"
+#include "conf.h"
 
-static unsigned int lb_net_id __read_mostly;
+unsigned int lb_net_id __read_mostly;
 struct workqueue_struct *lb_wq __read_mostly;
 
-struct lb_net *lb_net(const struct net *net)
+int lb_net_init(struct lb_net *ln, u32 flow_max)
 {
-	return net_generic(net, lb_net_id);
+	struct lb_cfg *cfg;
+	int err, cpu;
+
+	mutex_init(&ln->lock);
+	INIT_LIST_HEAD(&ln->services);
+	ida_init(&ln->tgt_ids);
+	ln->next_id = 1;
+	lb_health_init(ln);
+
+	ln->ns_stats = alloc_percpu_gfp(struct lb_ns_stats, GFP_KERNEL_ACCOUNT);
+	if (!ln->ns_stats)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(ln->ns_stats, cpu)->syncp);
+
+	mutex_lock(&ln->lock);
+	cfg = lb_cfg_build(&ln->services, ln->n_services);
+	mutex_unlock(&ln->lock);
+	if (!cfg) {
+		err = -ENOMEM;
+		goto err_stats;
+	}
+	RCU_INIT_POINTER(ln->cfg, cfg);
+
+	err = lb_flow_table_init(&ln->flows, ln, flow_max);
+	if (err) {
+		lb_cfg_free(cfg);
+		goto err_stats;
+	}
+	return 0;
+err_stats:
+	free_percpu(ln->ns_stats);
+	return err;
+}
+
+/* Context: the namespace's hooks are unregistered and readers are done. */
+void lb_net_exit(struct lb_net *ln)
+{
+	struct lb_svc_conf *sc, *tmp;
+	struct lb_cfg *cfg;
+
+	WARN_ON_ONCE(ln->hooks);	/* lb_net_quiesce() came first */
+	lb_health_exit(ln);
+	lb_flow_table_destroy(&ln->flows);
+	cfg = rcu_dereference_protected(ln->cfg, true);
+	list_for_each_entry_safe(sc, tmp, &ln->services, node) {
+		list_add(&sc->compiled->retire, &cfg->retired);
+		lb_svc_conf_free(ln, sc);
+	}
+	lb_cfg_free(cfg);
+	ida_destroy(&ln->tgt_ids);
+	free_percpu(ln->ns_stats);
 }
 
 /*

@@ -14,6 +14,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 #include "lb.h"
+#include "conf.h"
 
 #define LB_REPLY_ONLY(what) \
 	{ .type = NLA_REJECT, .reject_message = what " are read-only" }

@@ -11,6 +11,7 @@
 #include <linux/inet.h>
 #include <linux/slab.h>
 #include "lb.h"
+#include "conf.h"
 
 #define LB_PARAM_MAX 16		/* marks and vips given at load time */
 

@@ -20,6 +20,7 @@
 #include <net/addrconf.h>
 #include <net/route.h>
 #include "lb.h"
+#include "counters.h"
 
 static bool lb_is_local(struct net *net, const struct lb_flow_key *k)
 {

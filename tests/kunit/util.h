@@ -5,6 +5,8 @@
 
 #include <kunit/test.h>
 #include "lb.h"
+#include "conf.h"
+#include "counters.h"
 
 struct lb_test_pkt {
 	u8 family;		/* AF_INET or AF_INET6 */

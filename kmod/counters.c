@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: counters of services and targets, and the namespace's drop counters.
+ *
+ * Per-CPU objects owned by the configuration objects and shared, by
+ * reference, with every compiled copy of them: a recompiled service keeps
+ * counting where it was.  The packet path writes them through the inline
+ * helpers in counters.h; readers here sum them over CPUs.
+ */
+#include <linux/slab.h>
+#include "lb.h"
+#include "conf.h"
+
+struct lb_counters *lb_counters_new(void)
+{
+	struct lb_counters *c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+	int cpu;
+
+	if (!c)
+		return NULL;
+	c->pcpu = alloc_percpu_gfp(struct lb_pcpu_stats, GFP_KERNEL_ACCOUNT);
+	if (!c->pcpu) {
+		kfree(c);
+		return NULL;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(c->pcpu, cpu)->syncp);
+	refcount_set(&c->ref, 1);
+	return c;
+}
+
+struct lb_counters *lb_counters_get(struct lb_counters *c)
+{
+	refcount_inc(&c->ref);
+	return c;
+}
+
+void lb_counters_put(struct lb_counters *c)
+{
+	if (c && refcount_dec_and_test(&c->ref)) {
+		free_percpu(c->pcpu);
+		kfree(c);
+	}
+}
+
+void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s)
+{
+	long active = 0;
+	int cpu;
+
+	memset(s, 0, sizeof(*s));
+	for_each_possible_cpu(cpu) {
+		const struct lb_pcpu_stats *p = per_cpu_ptr(pcpu, cpu);
+		u64 packets, bytes, created, fallbacks, switches, rp, rb;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&p->syncp);
+			packets = u64_stats_read(&p->packets);
+			bytes = u64_stats_read(&p->bytes);
+			created = u64_stats_read(&p->flows_created);
+			fallbacks = u64_stats_read(&p->fallbacks);
+			switches = u64_stats_read(&p->flowlet_switches);
+			rp = u64_stats_read(&p->reply_packets);
+			rb = u64_stats_read(&p->reply_bytes);
+		} while (u64_stats_fetch_retry(&p->syncp, start));
+		s->packets += packets;
+		s->bytes += bytes;
+		s->flows_created += created;
+		s->fallbacks += fallbacks;
+		s->flowlet_switches += switches;
+		s->reply_packets += rp;
+		s->reply_bytes += rb;
+		active += READ_ONCE(p->flows_active);
+	}
+	/* Per-CPU halves of one flow may be read at different moments. */
+	s->flows_active = active > 0 ? active : 0;
+}
+
+void lb_ns_stats_read(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops)
+{
+	int cpu;
+
+	*vip_drops = 0;
+	*nat_drops = 0;
+	for_each_possible_cpu(cpu) {
+		const struct lb_ns_stats *p = per_cpu_ptr(ln->ns_stats, cpu);
+		unsigned int start;
+		u64 v, n;
+
+		do {
+			start = u64_stats_fetch_begin(&p->syncp);
+			v = u64_stats_read(&p->vip_drops);
+			n = u64_stats_read(&p->nat_drops);
+		} while (u64_stats_fetch_retry(&p->syncp, start));
+		*vip_drops += v;
+		*nat_drops += n;
+	}
+}

@@ -41,16 +41,16 @@ struct lb_svc_conf *lb_svc_conf_find_in(const struct list_head *services,
 					const struct lb_match *m);
 struct lb_svc_conf *lb_svc_conf_find(struct lb_net *ln,
 				     const struct lb_match *m);
-bool lb_svc_conf_is_nat(const struct lb_svc_conf *sc);
-int lb_check_nat_match(const struct lb_match *m,
+bool lb_svc_conf_is_vip(const struct lb_svc_conf *sc);
+int lb_check_vip_match(const struct lb_match *m,
 		       struct netlink_ext_ack *extack);
-void lb_svc_conf_make_nat(struct lb_svc_conf *sc);
+void lb_svc_conf_make_vip(struct lb_svc_conf *sc, u8 fwd);
 struct lb_svc_conf *lb_svc_conf_new(const struct lb_match *m,
 				    int mode, int sched, u32 flowlet_us,
-				    bool nat, struct netlink_ext_ack *extack);
+				    u8 fwd, struct netlink_ext_ack *extack);
 void lb_svc_conf_free(struct lb_net *ln, struct lb_svc_conf *sc);
 int lb_svc_add(struct lb_net *ln, const struct lb_match *m, int mode,
-	       int sched, u32 flowlet_us, bool nat,
+	       int sched, u32 flowlet_us, u8 fwd,
 	       struct netlink_ext_ack *extack);
 int lb_svc_del(struct lb_net *ln, struct lb_svc_conf *sc);
 int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
@@ -90,7 +90,7 @@ void lb_restore_init(struct lb_restore *r);
 void lb_restore_free(struct lb_restore *r);
 struct lb_svc_conf *lb_restore_svc(struct lb_restore *r,
 				   const struct lb_match *m, int mode,
-				   int sched, u32 flowlet_us, bool nat,
+				   int sched, u32 flowlet_us, u8 fwd,
 				   struct netlink_ext_ack *extack);
 int lb_restore_path(struct lb_svc_conf *sc, u32 mark, u32 mask, u32 weight,
 		    struct netlink_ext_ack *extack);

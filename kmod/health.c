@@ -167,13 +167,35 @@ static bool lb_backend_down(struct lb_net *ln, const struct lb_svc_conf *sc,
 	return !ifindex;
 }
 
+/**
+ * lb_health_judge_backends() - which backends of @sc cannot be reached
+ * @ln: the namespace's state
+ * @sc: a service whose targets are backends
+ * @now: the check's number (unused: backends keep no probes)
+ *
+ * Sets tc->down_now for each backend: no usable route to its address.
+ */
+void lb_health_judge_backends(struct lb_net *ln, struct lb_svc_conf *sc,
+			      u32 now)
+{
+	struct lb_tgt_conf *tc;
+
+	list_for_each_entry(tc, &sc->targets, node)
+		tc->down_now = lb_backend_down(ln, sc, tc);
+}
+
 #define LB_SVC_PROBES	8	/* destinations a check routes per service */
 
-/*
+/**
+ * lb_health_judge_paths() - which paths of @sc cannot be used
+ * @ln: the namespace's state
+ * @sc: a service whose targets are paths
+ * @now: the check's number, to age the probes
+ *
  * Sets tc->down_now for each path of @sc: its route fails a destination
  * another path's reaches.  Fills tc->ifindex[] with where its routes lead.
  */
-static void lb_paths_judge(struct lb_net *ln, struct lb_svc_conf *sc,
+void lb_health_judge_paths(struct lb_net *ln, struct lb_svc_conf *sc,
 			   u32 now)
 {
 	DECLARE_BITMAP(ok, LB_TARGETS_MAX);
@@ -231,16 +253,12 @@ static void lb_health_check(struct lb_net *ln)
 
 	mutex_lock(&ln->lock);
 	list_for_each_entry(sc, &ln->services, node) {
-		if (!sc->nat)
-			lb_paths_judge(ln, sc, now);
+		lb_fwds[sc->fwd]->judge(ln, sc, now);
 		bitmap_zero(flipped, LB_TARGETS_MAX);
 		i = 0;
 		list_for_each_entry(tc, &sc->targets, node) {
-			bool down = lb_tgt_conf_is_backend(tc) ?
-				    lb_backend_down(ln, sc, tc) : tc->down_now;
-
-			if (down != tc->down) {
-				tc->down = down;
+			if (tc->down_now != tc->down) {
+				tc->down = tc->down_now;
 				__set_bit(i, flipped);
 			}
 			i++;

@@ -31,6 +31,7 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/indirect_call_wrapper.h>
 #include "lb.h"
 #include "counters.h"
 
@@ -80,7 +81,7 @@ unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
 	t = lb_pick(ln, cfg, svc, &pkt);
 	if (!t)
 		return NF_ACCEPT;
-	skb->mark = (skb->mark & ~t->mask) ^ t->mark;
+	INDIRECT_CALL_1(svc->fwd->xmit, lb_mark_xmit, skb, &pkt, t);
 	lb_count(svc, t, pkt.len);
 	lb_note_dest(t, &pkt.key);
 	return NF_ACCEPT;
@@ -152,14 +153,24 @@ static const struct nf_hook_ops lb_path_ops[] = {
 	},
 };
 
-/* Service balancing: packets to VIPs, replies, ICMP errors we send. */
-static const struct nf_hook_ops lb_nat_ops[] = {
+/* Service balancing: packets to VIPs. */
+static const struct nf_hook_ops lb_vip_ops[] = {
 	{
 		.hook = lb_vip_hook,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_PRE_ROUTING,
 		.priority = LB_PRI_VIP,
 	},
+	{
+		.hook = lb_vip_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_CONNTRACK - 1,
+	},
+};
+
+/* Replies of methods whose replies cross lb, ICMP errors we send. */
+static const struct nf_hook_ops lb_reply_ops[] = {
 	{
 		.hook = lb_reply_hook,
 		.pf = NFPROTO_IPV4,
@@ -171,12 +182,6 @@ static const struct nf_hook_ops lb_nat_ops[] = {
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = LB_PRI_REPLY,
-	},
-	{
-		.hook = lb_vip_hook,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP6_PRI_CONNTRACK - 1,
 	},
 	{
 		.hook = lb_reply_hook,
@@ -203,7 +208,8 @@ static const struct lb_hook_set {
 	unsigned int n;
 } lb_hook_sets[] = {
 	[LB_HOOKS_PATH] = { lb_path_ops, ARRAY_SIZE(lb_path_ops) },
-	[LB_HOOKS_NAT] = { lb_nat_ops, ARRAY_SIZE(lb_nat_ops) },
+	[LB_HOOKS_VIP] = { lb_vip_ops, ARRAY_SIZE(lb_vip_ops) },
+	[LB_HOOKS_REPLY] = { lb_reply_ops, ARRAY_SIZE(lb_reply_ops) },
 };
 
 static const struct lb_cfg *lb_cfg_locked(struct lb_net *ln)
@@ -213,7 +219,7 @@ static const struct lb_cfg *lb_cfg_locked(struct lb_net *ln)
 
 static bool lb_hooks_needed(const struct lb_cfg *cfg, unsigned int set)
 {
-	return set == LB_HOOKS_PATH ? cfg->n_svc : cfg->n_nat || cfg->n_vips;
+	return cfg->hooks & BIT(set);
 }
 
 /**

@@ -70,6 +70,19 @@ static inline u8 lb_lane(const struct lb_flow_key *k,
 	return (in ? in->ifindex % (LB_LANES / 2) : 0) * 2 + up;
 }
 
+/* The tuple of the packet that answers @k: addresses and ports swapped. */
+static inline void lb_key_reverse(struct lb_flow_key *r,
+				  const struct lb_flow_key *k)
+{
+	memset(r, 0, sizeof(*r));
+	r->family = k->family;
+	r->proto = k->proto;
+	r->saddr = k->daddr;
+	r->daddr = k->saddr;
+	r->sport = k->dport;
+	r->dport = k->sport;
+}
+
 /* What the hook needs from a packet, filled by lb_parse(). */
 struct lb_pkt {
 	struct lb_flow_key key;
@@ -162,8 +175,8 @@ struct lb_target {
 struct lb_svc {
 	struct lb_match m;
 	u8 mode;		/* enum lb_mode */
-	u8 sched;		/* enum lb_sched */
-	u8 nat;			/* its targets are backends */
+	u8 sched;		/* enum lb_sched, an index of lb_scheds[] */
+	const struct lb_fwd_ops *fwd;	/* its forwarding method */
 	u32 flowlet_us;
 	u32 flowlet_gap;	/* flowlet_us in lb_now_us() units */
 	u32 n_targets;
@@ -193,15 +206,16 @@ struct lb_backend_ref {
 /* The snapshot the hook reads. */
 struct lb_cfg {
 	u32 n_svc;			/* path services */
-	u32 n_nat;			/* NAT services */
+	u32 n_vip_svcs;			/* services of a VIP (backends) */
 	u32 n_vips;
 	u32 n_backends;
 	u32 n_ids;
 	const struct lb_svc **svcs;		/* most specific first */
-	const struct lb_svc **nat;		/* likewise */
+	const struct lb_svc **vip_svcs;		/* likewise */
 	struct lb_vip *vips;			/* sorted, lb_vip_cmp() */
 	struct lb_backend_ref *backends;	/* sorted, lb_backend_cmp() */
 	const struct lb_target **by_id;	/* target id -> target */
+	u8 hooks;			/* BIT(LB_HOOKS_*) its methods need */
 	struct list_head retired;	/* freed with this snapshot */
 	struct rcu_work free_work;
 };
@@ -240,7 +254,8 @@ struct lb_svc_conf {
 	u8 sched;
 	u8 auto_mode:1;		/* mode and scheduler were defaults, which */
 	u8 auto_sched:1;	/* a first backend may change */
-	u8 nat:1;		/* a VIP (had a backend, or nat): until deleted */
+	u8 fwd;			/* enum lb_fwd: a backend's method from its */
+				/* first backend (or nat) until deleted */
 	u32 flowlet_us;
 	u32 n_targets;
 	struct list_head targets;	/* in the order they were added */
@@ -301,7 +316,73 @@ struct lb_net {
 };
 
 /* hook.c's sets of netfilter hooks, each registered while it is needed. */
-enum { LB_HOOKS_PATH, LB_HOOKS_NAT };
+enum {
+	LB_HOOKS_PATH,		/* PRE_ROUTING, before the routing decision */
+	LB_HOOKS_VIP,		/* PRE_ROUTING, before conntrack: to a VIP */
+	LB_HOOKS_REPLY,		/* FORWARD and LOCAL_OUT: backends' replies */
+};
+
+/**
+ * struct lb_fwd_ops - a forwarding method: how a packet reaches a target
+ * @hooks: BIT(LB_HOOKS_*), the hook sets its services need
+ * @backends: its targets are backends (ADDR:PORT, a VIP service matched at
+ *	LB_HOOKS_VIP); else paths (a mark, matched at LB_HOOKS_PATH)
+ * @xmit: apply target @t to @skb, a packet of its flow.  0, or an error
+ *	and the packet is dropped
+ * @icmp_in: an ICMP error sent to a VIP, quoting (@in) a reply that @t's
+ *	backend sent through us: pass it on to @t.  NULL: dropped
+ * @reply: a reply from a backend to the client crosses us: its source
+ *	becomes @vip:@vport.  NULL: replies do not cross lb, and backends are
+ *	not looked up by their replies (lb_backend_find())
+ * @icmp_reply: an ICMP error about a packet @xmit sent (its quote in @in):
+ *	make it about the packet the client sent, to @vip:@vport
+ * @judge: set down_now of each of @sc's targets: it cannot be reached
+ *	(health.c; process context, under lb_net.lock)
+ *
+ * As IPVS binds a transmit function per forwarding method: a method is
+ * one file (fwd_*.c) and one entry of lb_fwds[], by enum lb_fwd.  Packet
+ * path functions run in softirq under rcu_read_lock.
+ */
+struct lb_fwd_ops {
+	u8 hooks;
+	bool backends;
+	int (*xmit)(struct sk_buff *skb, const struct lb_pkt *pkt,
+		    const struct lb_target *t);
+	int (*icmp_in)(struct sk_buff *skb, const struct lb_pkt *pkt,
+		       const struct lb_inner *in, const struct lb_target *t);
+	int (*reply)(struct sk_buff *skb, const struct lb_pkt *pkt,
+		     const union lb_addr *vip, __be16 vport);
+	int (*icmp_reply)(struct sk_buff *skb, const struct lb_pkt *pkt,
+			  const struct lb_inner *in, const union lb_addr *vip,
+			  __be16 vport);
+	void (*judge)(struct lb_net *ln, struct lb_svc_conf *sc, u32 now);
+};
+
+extern const struct lb_fwd_ops *const lb_fwds[__LB_FWD_MAX];
+extern const struct lb_fwd_ops lb_fwd_mark, lb_fwd_nat;
+
+/* health.c: what reachability means, for lb_fwd_ops.judge */
+void lb_health_judge_paths(struct lb_net *ln, struct lb_svc_conf *sc,
+			   u32 now);
+void lb_health_judge_backends(struct lb_net *ln, struct lb_svc_conf *sc,
+			      u32 now);
+
+/**
+ * struct lb_sched_ops - a scheduler: where a new flow goes
+ * @pick: a target of @svc for the new flow of @pkt, or NULL if no target
+ *	takes new flows.  Every service has its smooth weighted round-robin
+ *	order (svc->wrr) and Maglev table (svc->maglev), which packet mode
+ *	and the stateless fallbacks use too.
+ *
+ * One entry of lb_scheds[] by enum lb_sched; its name is in the uapi's
+ * LB_SCHEDULERS() list.
+ */
+struct lb_sched_ops {
+	const struct lb_target *(*pick)(const struct lb_svc *svc,
+					const struct lb_pkt *pkt);
+};
+
+extern const struct lb_sched_ops lb_scheds[__LB_SCHED_MAX];
 
 /* Module-wide settings (module parameters), read-only after load. */
 struct lb_defaults {
@@ -355,7 +436,7 @@ int lb_parse_inner(const struct sk_buff *skb, const struct lb_pkt *pkt,
 const struct lb_svc *lb_svc_lookup(const struct lb_cfg *cfg,
 				   const struct lb_flow_key *key,
 				   const struct net_device *in);
-const struct lb_svc *lb_nat_lookup(const struct lb_cfg *cfg,
+const struct lb_svc *lb_vip_svc_lookup(const struct lb_cfg *cfg,
 				   const struct lb_flow_key *key,
 				   const struct net_device *in);
 bool lb_is_vip(const struct lb_cfg *cfg, u8 family, const union lb_addr *a);
@@ -372,6 +453,8 @@ u32 lb_wrr_build(const u32 *weights, u32 n, u8 *order, u32 max_len);
 const struct lb_target *lb_pick(struct lb_net *ln, const struct lb_cfg *cfg,
 				const struct lb_svc *svc,
 				const struct lb_pkt *pkt);
+const struct lb_target *lb_maglev_pick(const struct lb_svc *svc,
+				       const struct lb_flow_key *key);
 
 /* maglev.c */
 int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n);
@@ -397,7 +480,13 @@ extern const struct rhashtable_params lb_flow_params;
 int lb_flow_cache_init(void);
 void lb_flow_cache_exit(void);
 
-/* nat.c */
+/* fwd_mark.c */
+int lb_mark_xmit(struct sk_buff *skb, const struct lb_pkt *pkt,
+		 const struct lb_target *t);
+
+/* fwd_nat.c */
+int lb_nat_xmit(struct sk_buff *skb, const struct lb_pkt *pkt,
+		const struct lb_target *t);
 int lb_nat_rewrite(struct sk_buff *skb, const struct lb_pkt *pkt, bool dst,
 		   const union lb_addr *addr, __be16 port);
 int lb_nat_icmp(struct sk_buff *skb, const struct lb_pkt *pkt,

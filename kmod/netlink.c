@@ -283,7 +283,8 @@ static int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 			 nla_get_u8(tb[LB_SVC_A_SCHED]) : -1,
 			 lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
 				    lb_defaults.flowlet_us),
-			 nla_get_flag(tb[LB_SVC_A_NAT]), info->extack);
+			 tb[LB_SVC_A_NAT] ? LB_FWD_NAT : LB_FWD_MARK,
+			 info->extack);
 	if (!err)	/* lb_svc_add() appends it */
 		lb_nl_notify(ln, LB_CMD_SVC_NEW,
 			     list_last_entry(&ln->services, struct lb_svc_conf,
@@ -608,7 +609,8 @@ static int lb_nl_restore_svc(struct lb_restore *r, const struct nlattr *nla,
 			    nla_get_u8(tb[LB_SVC_A_SCHED]) : -1,
 			    lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
 				       lb_defaults.flowlet_us),
-			    nla_get_flag(tb[LB_SVC_A_NAT]), extack);
+			    tb[LB_SVC_A_NAT] ? LB_FWD_NAT : LB_FWD_MARK,
+			    extack);
 	if (IS_ERR(sc)) {
 		err = PTR_ERR(sc);
 		goto blame;
@@ -830,7 +832,8 @@ static int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
 	    nla_put_u8(skb, LB_SVC_A_MODE, sc->mode) ||
 	    nla_put_u8(skb, LB_SVC_A_SCHED, sc->sched) ||
 	    nla_put_u32(skb, LB_SVC_A_FLOWLET_US, sc->flowlet_us) ||
-	    (sc->nat && nla_put_flag(skb, LB_SVC_A_NAT)))
+	    (lb_svc_conf_is_vip(sc) &&
+	     nla_put_flag(skb, LB_SVC_A_NAT)))
 		return -EMSGSIZE;
 	if (what & LB_NL_TARGETS) {
 		tgts = nla_nest_start(skb, LB_SVC_A_TARGETS);

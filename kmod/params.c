@@ -21,7 +21,8 @@ MODULE_PARM_DESC(mode, "packet, flow or flowlet: how paths share traffic (defaul
 
 static char *sched = "wrr";
 module_param(sched, charp, 0444);
-MODULE_PARM_DESC(sched, "new-flow placement: wrr, maglev or wlc (default wrr; services with backends: maglev)");
+#define LB_SCHED_WORD(value, name) " " name
+MODULE_PARM_DESC(sched, "new-flow placement, one of:" LB_SCHEDULERS(LB_SCHED_WORD) " (default wrr; services with backends: maglev)");
 
 static char *marks = "0,3";
 module_param(marks, charp, 0444);
@@ -187,7 +188,8 @@ bad:
 int lb_params_parse(void)
 {
 	static const char *const modes[] = { "packet", "flow", "flowlet" };
-	static const char *const scheds[] = { "wrr", "maglev", "wlc" };
+#define LB_SCHED_NAME(value, name) [value] = name,
+	static const char *const scheds[] = { LB_SCHEDULERS(LB_SCHED_NAME) };
 	int n;
 
 	BUILD_BUG_ON(ARRAY_SIZE(modes) != __LB_MODE_MAX);
@@ -265,7 +267,7 @@ int lb_params_apply(struct lb_net *ln)
 		struct lb_svc_conf *sc;
 
 		err = lb_svc_add(ln, m, lb_defaults.mode, lb_defaults.sched,
-				 lb_defaults.flowlet_us, false, NULL);
+				 lb_defaults.flowlet_us, LB_FWD_MARK, NULL);
 		if (err == -EEXIST) {
 			err = 0;	/* the same prefix given twice */
 			continue;

@@ -37,7 +37,7 @@ void lb_restore_free(struct lb_restore *r)
  * @mode: as lb_svc_add()
  * @sched: likewise
  * @flowlet_us: likewise
- * @nat: likewise
+ * @fwd: likewise
  * @extack: where a rejection is explained
  *
  * The checks of lb_svc_add(), against @r instead of the namespace.
@@ -46,7 +46,7 @@ void lb_restore_free(struct lb_restore *r)
  */
 struct lb_svc_conf *lb_restore_svc(struct lb_restore *r,
 				   const struct lb_match *m, int mode,
-				   int sched, u32 flowlet_us, bool nat,
+				   int sched, u32 flowlet_us, u8 fwd,
 				   struct netlink_ext_ack *extack)
 {
 	struct lb_svc_conf *sc;
@@ -59,7 +59,7 @@ struct lb_svc_conf *lb_restore_svc(struct lb_restore *r,
 		NL_SET_ERR_MSG(extack, "too many services");
 		return ERR_PTR(-ENOSPC);
 	}
-	sc = lb_svc_conf_new(m, mode, sched, flowlet_us, nat, extack);
+	sc = lb_svc_conf_new(m, mode, sched, flowlet_us, fwd, extack);
 	if (!IS_ERR(sc)) {
 		list_add_tail(&sc->node, &r->services);
 		r->n_services++;
@@ -107,7 +107,7 @@ int lb_restore_backend(struct lb_svc_conf *sc, const union lb_addr *addr,
 		return PTR_ERR(tc);
 	tc->addr = *addr;
 	tc->port = port;
-	lb_svc_conf_make_nat(sc);
+	lb_svc_conf_make_vip(sc, LB_FWD_NAT);
 	lb_restore_tgt(sc, tc);
 	return 0;
 }

@@ -103,7 +103,22 @@ static const struct lb_target *lb_pick_hash(const struct lb_svc *svc, u32 hash)
 	return &svc->targets[svc->maglev[hash % LB_MAGLEV_SIZE]];
 }
 
-static const struct lb_target *lb_pick_wrr(const struct lb_svc *svc, u8 lane)
+/**
+ * lb_maglev_pick() - the target Maglev gives the flow @key
+ * @svc: the service
+ * @key: the flow's tuple, as the client sent it
+ *
+ * The same on every router with the same configuration, without state.
+ * Return: the target, or NULL if no target takes new flows.
+ */
+const struct lb_target *lb_maglev_pick(const struct lb_svc *svc,
+				       const struct lb_flow_key *key)
+{
+	return lb_pick_hash(svc, lb_maglev_hash(key));
+}
+
+static const struct lb_target *lb_pick_wrr_lane(const struct lb_svc *svc,
+						u8 lane)
 {
 	u32 seq;
 
@@ -113,25 +128,52 @@ static const struct lb_target *lb_pick_wrr(const struct lb_svc *svc, u8 lane)
 	return &svc->targets[svc->wrr[seq % svc->wrr_len]];
 }
 
+static const struct lb_target *lb_least_loaded(const struct lb_svc *svc,
+					       const struct lb_target *first,
+					       bool on_first);
+
+/* The schedulers: where a new flow goes (struct lb_sched_ops). */
+
+static const struct lb_target *lb_pick_wrr(const struct lb_svc *svc,
+					   const struct lb_pkt *pkt)
+{
+	return lb_pick_wrr_lane(svc, pkt->lane);
+}
+
+static const struct lb_target *lb_pick_maglev(const struct lb_svc *svc,
+					      const struct lb_pkt *pkt)
+{
+	return lb_maglev_pick(svc, &pkt->key);
+}
+
+static const struct lb_target *lb_pick_wlc(const struct lb_svc *svc,
+					   const struct lb_pkt *pkt)
+{
+	return lb_least_loaded(svc, lb_pick_wrr_lane(svc, pkt->lane), false);
+}
+
+/*
+ * By enum lb_sched; the names are the uapi's LB_SCHEDULERS().  A new
+ * scheduler is a pick function (in a file of its own if it needs more than
+ * the order and table every service has) and an entry here.
+ */
+const struct lb_sched_ops lb_scheds[__LB_SCHED_MAX] = {
+	[LB_SCHED_WRR] = { .pick = lb_pick_wrr },
+	[LB_SCHED_MAGLEV] = { .pick = lb_pick_maglev },
+	[LB_SCHED_WLC] = { .pick = lb_pick_wlc },
+};
+
 /*
  * A TCP packet other than a SYN with no entry is a connection picked up
  * mid-stream: after the table was full (Maglev placed it then), flushed, or
  * timed out.  Maglev again keeps it where the fallback had it.
  */
-static const struct lb_target *lb_least_loaded(const struct lb_svc *svc,
-					       const struct lb_target *first,
-					       bool on_first);
-
 static const struct lb_target *lb_pick_new(const struct lb_svc *svc,
 					   const struct lb_pkt *pkt)
 {
-	if (svc->sched == LB_SCHED_MAGLEV ||
-	    (pkt->key.proto == IPPROTO_TCP && !pkt->tcp_syn))
-		return lb_pick_hash(svc, lb_maglev_hash(&pkt->key));
-	if (svc->sched == LB_SCHED_WLC)
-		return lb_least_loaded(svc, lb_pick_wrr(svc, pkt->lane),
-				       false);
-	return lb_pick_wrr(svc, pkt->lane);
+	if (pkt->key.proto == IPPROTO_TCP && !pkt->tcp_syn)
+		return lb_maglev_pick(svc, &pkt->key);
+	return lb_scheds[svc->sched].pick(svc, pkt);
 }
 
 /*
@@ -300,7 +342,7 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 	return nt;
 
 fallback:
-	t = lb_pick_hash(svc, lb_maglev_hash(&pkt->key));
+	t = lb_maglev_pick(svc, &pkt->key);
 	if (t) {
 		LB_INC(t->pcpu, fallbacks);
 		LB_INC(svc->st->pcpu, fallbacks);

@@ -127,13 +127,14 @@ struct lb_svc_conf *lb_svc_conf_find(struct lb_net *ln,
 }
 
 /*
- * A service is a NAT service from its first backend on, and stays one
- * when its last backend goes: its VIP:port must not start passing packets
- * on untranslated.  Without backends, new flows are dropped and counted.
+ * A service is a VIP (its method forwards to backends) from its first
+ * backend on, or from the start if it was added so, and stays one when
+ * its last backend goes: its VIP:port must not start passing packets on
+ * untouched.  Without backends, new flows are dropped and counted.
  */
-bool lb_svc_conf_is_nat(const struct lb_svc_conf *sc)
+bool lb_svc_conf_is_vip(const struct lb_svc_conf *sc)
 {
-	return sc->nat;
+	return lb_fwds[sc->fwd]->backends;
 }
 
 void lb_svc_conf_free(struct lb_net *ln, struct lb_svc_conf *sc)
@@ -146,6 +147,8 @@ void lb_svc_conf_free(struct lb_net *ln, struct lb_svc_conf *sc)
 	kfree(sc);
 }
 
+#define LB_WORD(value, name) " " name
+
 static int lb_check_mode(u8 mode, u8 sched, u32 flowlet_us,
 			 struct netlink_ext_ack *extack)
 {
@@ -154,7 +157,8 @@ static int lb_check_mode(u8 mode, u8 sched, u32 flowlet_us,
 		return -EINVAL;
 	}
 	if (sched > LB_SCHED_MAX) {
-		NL_SET_ERR_MSG(extack, "scheduler must be wrr, maglev or wlc");
+		NL_SET_ERR_MSG(extack,
+			       "scheduler must be one of:" LB_SCHEDULERS(LB_WORD));
 		return -EINVAL;
 	}
 	if (flowlet_us < LB_FLOWLET_US_MIN || flowlet_us > LB_FLOWLET_US_MAX) {
@@ -165,8 +169,8 @@ static int lb_check_mode(u8 mode, u8 sched, u32 flowlet_us,
 }
 
 /* What a service must match to hold backends: one VIP:port, TCP or UDP. */
-int lb_check_nat_match(const struct lb_match *m,
-			      struct netlink_ext_ack *extack)
+int lb_check_vip_match(const struct lb_match *m,
+		       struct netlink_ext_ack *extack)
 {
 	if (!m->family || m->dplen != (m->family == AF_INET ? 32 : 128)) {
 		NL_SET_ERR_MSG(extack,
@@ -182,39 +186,47 @@ int lb_check_nat_match(const struct lb_match *m,
 	return 0;
 }
 
-/* A first backend: flow mode, and Maglev unless a scheduler was chosen. */
-void lb_svc_conf_make_nat(struct lb_svc_conf *sc)
+/*
+ * A VIP with method @fwd, as from a first backend (LB_FWD_NAT unless a
+ * method was chosen): flow mode, and Maglev unless a scheduler was chosen.
+ */
+void lb_svc_conf_make_vip(struct lb_svc_conf *sc, u8 fwd)
 {
-	if (!sc->nat) {
-		if (sc->auto_mode)
-			sc->mode = LB_MODE_FLOW;
-		if (sc->auto_sched)
-			sc->sched = LB_SCHED_MAGLEV;
-	}
-	sc->nat = 1;
+	if (lb_svc_conf_is_vip(sc))
+		return;
+	if (sc->auto_mode)
+		sc->mode = LB_MODE_FLOW;
+	if (sc->auto_sched)
+		sc->sched = LB_SCHED_MAGLEV;
+	sc->fwd = fwd;
 }
 
 /*
  * A service, checked, not yet configured: no counters, no targets.
- * @mode and @sched of -1 take the defaults, which a first backend (or
- * @nat) turns into flow and Maglev.
+ * @mode and @sched of -1 take the defaults, which a first backend (or a
+ * backend method @fwd) turns into flow and Maglev.
  */
 struct lb_svc_conf *lb_svc_conf_new(const struct lb_match *m,
-					   int mode, int sched, u32 flowlet_us,
-					   bool nat,
-					   struct netlink_ext_ack *extack)
+				    int mode, int sched, u32 flowlet_us,
+				    u8 fwd, struct netlink_ext_ack *extack)
 {
+	bool vip = fwd <= LB_FWD_MAX && lb_fwds[fwd]->backends;
 	struct lb_svc_conf *sc;
 	int err;
 
+	if (fwd > LB_FWD_MAX) {
+		NL_SET_ERR_MSG(extack,
+			       "forwarding method must be one of:" LB_FWDS(LB_WORD));
+		return ERR_PTR(-EINVAL);
+	}
 	err = lb_check_mode(mode < 0 ? lb_defaults.mode : mode,
 			    sched < 0 ? lb_defaults.sched : sched,
 			    flowlet_us, extack);
-	if (!err && nat)
-		err = lb_check_nat_match(m, extack);
+	if (!err && vip)
+		err = lb_check_vip_match(m, extack);
 	if (err)
 		return ERR_PTR(err);
-	if (nat && mode >= 0 && mode != LB_MODE_FLOW) {
+	if (vip && mode >= 0 && mode != LB_MODE_FLOW) {
 		NL_SET_ERR_MSG(extack,
 			       "a service with backends keeps each flow on its backend: mode must be flow");
 		return ERR_PTR(-EINVAL);
@@ -229,8 +241,8 @@ struct lb_svc_conf *lb_svc_conf_new(const struct lb_match *m,
 	sc->auto_sched = sched < 0;
 	sc->flowlet_us = flowlet_us;
 	INIT_LIST_HEAD(&sc->targets);
-	if (nat)
-		lb_svc_conf_make_nat(sc);
+	if (vip)
+		lb_svc_conf_make_vip(sc, fwd);
 	return sc;
 }
 
@@ -242,20 +254,21 @@ struct lb_svc_conf *lb_svc_conf_new(const struct lb_match *m,
  *	turns into flow)
  * @sched: enum lb_sched, or -1 for the default (maglev with backends)
  * @flowlet_us: flowlet gap
- * @nat: a NAT service from the start, before its first backend
+ * @fwd: enum lb_fwd: LB_FWD_MARK, or a method with backends to make it a
+ *	VIP from the start, before its first backend
  * @extack: where a rejection is explained
  *
  * Return: 0 or a negative errno.
  */
 int lb_svc_add(struct lb_net *ln, const struct lb_match *m, int mode,
-	       int sched, u32 flowlet_us, bool nat,
+	       int sched, u32 flowlet_us, u8 fwd,
 	       struct netlink_ext_ack *extack)
 {
 	struct lb_svc_conf *sc;
 	int err;
 
 	lockdep_assert_held(&ln->lock);
-	sc = lb_svc_conf_new(m, mode, sched, flowlet_us, nat, extack);
+	sc = lb_svc_conf_new(m, mode, sched, flowlet_us, fwd, extack);
 	if (IS_ERR(sc))
 		return PTR_ERR(sc);
 	if (lb_svc_conf_find(ln, m)) {
@@ -336,7 +349,7 @@ int lb_svc_update(struct lb_net *ln, struct lb_svc_conf *sc, int mode,
 			    extack);
 	if (err)
 		return err;
-	if (mode >= 0 && mode != LB_MODE_FLOW && lb_svc_conf_is_nat(sc)) {
+	if (mode >= 0 && mode != LB_MODE_FLOW && lb_svc_conf_is_vip(sc)) {
 		NL_SET_ERR_MSG(extack,
 			       "a service with backends keeps each flow on its backend: mode must be flow");
 		return -EINVAL;

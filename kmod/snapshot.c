@@ -66,7 +66,7 @@ struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 	svc->m = sc->m;
 	svc->mode = sc->mode;
 	svc->sched = sc->sched;
-	svc->nat = sc->nat;
+	svc->fwd = lb_fwds[sc->fwd];
 	svc->flowlet_us = sc->flowlet_us;
 	svc->flowlet_gap = div_u64((u64)sc->flowlet_us * NSEC_PER_USEC, 1024);
 	svc->st = lb_counters_get(sc->cnt);
@@ -128,7 +128,7 @@ void lb_cfg_free(struct lb_cfg *cfg)
 	kvfree(cfg->by_id);
 	kvfree(cfg->backends);
 	kvfree(cfg->vips);
-	kvfree(cfg->nat);
+	kvfree(cfg->vip_svcs);
 	kvfree(cfg->svcs);
 	kfree(cfg);
 }
@@ -154,18 +154,19 @@ struct lb_cfg *lb_cfg_build(const struct list_head *services, u32 n)
 	list_for_each_entry(sc, services, node) {
 		for (i = 0; i < sc->compiled->n_targets; i++)
 			max_id = max(max_id, sc->compiled->targets[i].id);
-		if (sc->compiled->nat)
+		if (sc->compiled->fwd->reply)
 			n_backends += sc->compiled->n_targets;
 	}
 
 	cfg->svcs = kvcalloc(n ?: 1, sizeof(*cfg->svcs), GFP_KERNEL_ACCOUNT);
-	cfg->nat = kvcalloc(n ?: 1, sizeof(*cfg->nat), GFP_KERNEL_ACCOUNT);
+	cfg->vip_svcs = kvcalloc(n ?: 1, sizeof(*cfg->vip_svcs),
+				 GFP_KERNEL_ACCOUNT);
 	cfg->vips = kvcalloc(n ?: 1, sizeof(*cfg->vips), GFP_KERNEL_ACCOUNT);
 	cfg->backends = kvcalloc(n_backends ?: 1, sizeof(*cfg->backends),
 				 GFP_KERNEL_ACCOUNT);
 	cfg->by_id = kvcalloc(max_id + 1, sizeof(*cfg->by_id),
 			      GFP_KERNEL_ACCOUNT);
-	if (!cfg->svcs || !cfg->nat || !cfg->vips || !cfg->backends ||
+	if (!cfg->svcs || !cfg->vip_svcs || !cfg->vips || !cfg->backends ||
 	    !cfg->by_id) {
 		lb_cfg_free(cfg);
 		return NULL;
@@ -177,13 +178,17 @@ struct lb_cfg *lb_cfg_build(const struct list_head *services, u32 n)
 
 		for (i = 0; i < svc->n_targets; i++)
 			cfg->by_id[svc->targets[i].id] = &svc->targets[i];
-		if (!svc->nat) {
+		cfg->hooks |= svc->fwd->hooks;
+		if (!svc->fwd->backends) {
 			cfg->svcs[cfg->n_svc++] = svc;
 			continue;
 		}
-		cfg->nat[cfg->n_nat++] = svc;
+		cfg->vip_svcs[cfg->n_vip_svcs++] = svc;
 		cfg->vips[n_vips].family = svc->m.family;
 		cfg->vips[n_vips++].addr = svc->m.daddr;
+		/* Backends are known by their replies if these cross us. */
+		if (!svc->fwd->reply)
+			continue;
 		for (i = 0; i < svc->n_targets; i++) {
 			struct lb_backend_ref *b = &cfg->backends[cfg->n_backends++];
 
@@ -196,7 +201,7 @@ struct lb_cfg *lb_cfg_build(const struct list_head *services, u32 n)
 	}
 	sort(cfg->svcs, cfg->n_svc, sizeof(*cfg->svcs),
 	     lb_match_specificity_cmp, NULL);
-	sort(cfg->nat, cfg->n_nat, sizeof(*cfg->nat),
+	sort(cfg->vip_svcs, cfg->n_vip_svcs, sizeof(*cfg->vip_svcs),
 	     lb_match_specificity_cmp, NULL);
 	sort(cfg->backends, cfg->n_backends, sizeof(*cfg->backends),
 	     lb_backend_cmp, NULL);

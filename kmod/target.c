@@ -148,7 +148,7 @@ static int lb_tgt_insert(struct lb_net *ln, struct lb_svc_conf *sc,
 int lb_check_path(const struct lb_svc_conf *sc, u32 mark, u32 mask,
 			 struct netlink_ext_ack *extack)
 {
-	if (lb_svc_conf_is_nat(sc)) {
+	if (lb_svc_conf_is_vip(sc)) {
 		NL_SET_ERR_MSG(extack,
 			       "the service is a VIP with backends: a service holds paths or backends, not both");
 		return -EINVAL;
@@ -189,12 +189,12 @@ int lb_check_backend(const struct lb_svc_conf *sc,
 {
 	int err;
 
-	if (sc->n_targets && !lb_svc_conf_is_nat(sc)) {
+	if (sc->n_targets && !lb_svc_conf_is_vip(sc)) {
 		NL_SET_ERR_MSG(extack,
 			       "the service has paths: a service holds paths or backends, not both");
 		return -EINVAL;
 	}
-	err = lb_check_nat_match(&sc->m, extack);
+	err = lb_check_vip_match(&sc->m, extack);
 	if (err)
 		return err;
 	if (!port) {
@@ -230,7 +230,7 @@ int lb_backend_add(struct lb_net *ln, struct lb_svc_conf *sc,
 		   const union lb_addr *addr, __be16 port, u32 weight,
 		   struct netlink_ext_ack *extack)
 {
-	u8 old_mode = sc->mode, old_sched = sc->sched, old_nat = sc->nat;
+	u8 old_mode = sc->mode, old_sched = sc->sched, old_fwd = sc->fwd;
 	struct lb_tgt_conf *tc;
 	int err;
 
@@ -243,12 +243,12 @@ int lb_backend_add(struct lb_net *ln, struct lb_svc_conf *sc,
 		return PTR_ERR(tc);
 	tc->addr = *addr;
 	tc->port = port;
-	lb_svc_conf_make_nat(sc);
+	lb_svc_conf_make_vip(sc, LB_FWD_NAT);
 	err = lb_tgt_insert(ln, sc, tc);
 	if (err) {
 		sc->mode = old_mode;
 		sc->sched = old_sched;
-		sc->nat = old_nat;
+		sc->fwd = old_fwd;
 	}
 	return err;
 }

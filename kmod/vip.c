@@ -1,24 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lb: service balancing: which backend a VIP's packet goes to, and which
- * VIP a backend's reply comes from.
+ * VIP a backend's reply comes from.  How the packet reaches the backend is
+ * the service's forwarding method's (struct lb_fwd_ops; NAT: fwd_nat.c).
  *
- * Forward: a packet to VIP:vport is a flow of the NAT service matching it;
- * the flow table (keyed by the client's tuple, as sent) keeps its backend,
- * and the destination becomes that backend's address and port.
- * Replies: a packet from a backend's address and port gets the source of
- * the VIP it serves.  No reply state is kept: with several lb routers
- * behind ECMP the reply may cross another router than the request, and
- * that router translates it the same way.  A backend serving several VIPs
- * on one port is told apart by the flow table, then by Maglev.
- * ICMP errors about either kind of packet are translated inside and out.
- * Packets to a VIP that match none of its services go nowhere: the VIP
- * does not expose backends, and does not answer pings.
+ * Forward: a packet to VIP:vport is a flow of the service matching it; the
+ * flow table (keyed by the client's tuple, as sent) keeps its backend, and
+ * the method sends it there (NAT: the destination becomes the backend's
+ * address and port).
+ * Replies, for methods whose replies cross lb: a packet from a backend's
+ * address and port gets the source of the VIP it serves.  No reply state
+ * is kept: with several lb routers behind ECMP the reply may cross another
+ * router than the request, and that router translates it the same way.  A
+ * backend serving several VIPs on one port is told apart by the flow
+ * table, then by Maglev.  ICMP errors about either kind of packet are
+ * translated inside and out.  Packets to a VIP that match none of its
+ * services go nowhere: the VIP does not expose backends, and does not
+ * answer pings.
  */
 #include <linux/netfilter.h>
 #include <linux/inetdevice.h>
 #include <net/addrconf.h>
 #include <net/route.h>
+#include <linux/indirect_call_wrapper.h>
 #include "lb.h"
 #include "counters.h"
 
@@ -59,9 +63,7 @@ lb_reply_owner(struct lb_net *ln, const struct lb_backend_ref *b, u32 n,
 
 		key->daddr = svc->m.daddr;
 		key->dport = svc->m.dport;
-		if (svc->maglev &&
-		    &svc->targets[svc->maglev[lb_maglev_hash(key) %
-					      LB_MAGLEV_SIZE]] == b[i].t)
+		if (lb_maglev_pick(svc, key) == b[i].t)
 			return &b[i];
 	}
 first:
@@ -71,8 +73,8 @@ first:
 }
 
 /*
- * An ICMP error going to a VIP quotes a reply we sent from it: it goes on
- * to the backend that reply came from.
+ * An ICMP error going to a VIP quotes a reply sent from it: it goes on to
+ * the backend that reply came from, as the service's method says.
  */
 static unsigned int lb_vip_icmp_in(struct lb_net *ln,
 				   const struct lb_cfg *cfg,
@@ -88,15 +90,9 @@ static unsigned int lb_vip_icmp_in(struct lb_net *ln,
 	if (lb_parse_inner(skb, pkt, &inner))
 		return NF_DROP;
 	/* The client's tuple: the quoted reply turned around. */
-	memset(&key, 0, sizeof(key));
-	key.family = inner.key.family;
-	key.proto = inner.key.proto;
-	key.saddr = inner.key.daddr;
-	key.daddr = inner.key.saddr;
-	key.sport = inner.key.dport;
-	key.dport = inner.key.sport;
-	svc = lb_nat_lookup(cfg, &key, in);
-	if (!svc)
+	lb_key_reverse(&key, &inner.key);
+	svc = lb_vip_svc_lookup(cfg, &key, in);
+	if (!svc || !svc->fwd->icmp_in)
 		return NF_DROP;
 	f = lb_flow_lookup(&ln->flows, &key);
 	if (f) {
@@ -104,10 +100,9 @@ static unsigned int lb_vip_icmp_in(struct lb_net *ln,
 		if (t && t->svc != svc)
 			t = NULL;
 	}
-	if (!t && svc->maglev)
-		t = &svc->targets[svc->maglev[lb_maglev_hash(&key) %
-					      LB_MAGLEV_SIZE]];
-	if (!t || lb_nat_icmp(skb, pkt, &inner, false, &t->addr, t->port))
+	if (!t)
+		t = lb_maglev_pick(svc, &key);
+	if (!t || svc->fwd->icmp_in(skb, pkt, &inner, t))
 		return NF_DROP;
 	return NF_ACCEPT;
 }
@@ -143,7 +138,7 @@ unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
 	 * Without reassembly (conntrack) before lb, a fragment has no ports:
 	 * it can be neither matched to a service nor rewritten.
 	 */
-	svc = pkt.is_frag ? NULL : lb_nat_lookup(cfg, &pkt.key, in);
+	svc = pkt.is_frag ? NULL : lb_vip_svc_lookup(cfg, &pkt.key, in);
 	if (!svc) {
 		/* The router's own address stays the router's. */
 		if (lb_is_local(ln->net, &pkt.key))
@@ -153,7 +148,7 @@ unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
 	}
 	pkt.lane = lb_lane(&pkt.key, in);
 	t = lb_pick(ln, cfg, svc, &pkt);
-	if (!t || lb_nat_rewrite(skb, &pkt, true, &t->addr, t->port))
+	if (!t || INDIRECT_CALL_1(svc->fwd->xmit, lb_nat_xmit, skb, &pkt, t))
 		goto drop;
 	lb_count(svc, t, pkt.len);
 	return NF_ACCEPT;
@@ -184,7 +179,8 @@ static unsigned int lb_vip_icmp_reply(struct lb_net *ln,
 		return NF_ACCEPT;
 	key = inner.key;
 	b = lb_reply_owner(ln, b, n, &key);
-	if (lb_nat_icmp(skb, pkt, &inner, true, &key.daddr, key.dport)) {
+	if (b->t->svc->fwd->icmp_reply(skb, pkt, &inner, &key.daddr,
+				       key.dport)) {
 		lb_count_drop(ln, false);
 		return NF_DROP;
 	}
@@ -221,13 +217,9 @@ unsigned int lb_vip_out(struct lb_net *ln, struct sk_buff *skb, u8 family,
 	if (!b)
 		return NF_ACCEPT;
 	/* The client's tuple as it sent it: the reply turned around. */
-	memset(&key, 0, sizeof(key));
-	key.family = pkt.key.family;
-	key.proto = pkt.key.proto;
-	key.saddr = pkt.key.daddr;
-	key.sport = pkt.key.dport;
+	lb_key_reverse(&key, &pkt.key);
 	b = lb_reply_owner(ln, b, n, &key);
-	if (lb_nat_rewrite(skb, &pkt, false, &key.daddr, key.dport)) {
+	if (b->t->svc->fwd->reply(skb, &pkt, &key.daddr, key.dport)) {
 		lb_count_drop(ln, false);
 		return NF_DROP;
 	}

@@ -257,7 +257,8 @@ static void lb_event_largest(struct kunit *test)
 	for (k = 0; k < 2; k++) {
 		mutex_lock(&ln->lock);
 		KUNIT_ASSERT_EQ(test, lb_svc_add(ln, &m[k], LB_MODE_FLOW,
-						 LB_SCHED_WRR, 1000, !k,
+						 LB_SCHED_WRR, 1000,
+						 k ? LB_FWD_MARK : LB_FWD_NAT,
 						 NULL), 0);
 		sc = lb_svc_conf_find(ln, &m[k]);
 		for (i = 0; i < LB_TARGETS_MAX; i++) {

@@ -361,7 +361,7 @@ static void lb_hook_mark_mask(struct kunit *test)
 					    NULL, NULL), 0);
 	mutex_lock(&ln->lock);
 	KUNIT_ASSERT_EQ(test, lb_svc_add(ln, &m, LB_MODE_FLOW, LB_SCHED_WRR,
-					 1000, false, NULL), 0);
+					 1000, LB_FWD_MARK, NULL), 0);
 	KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, lb_test_svc(ln), 0x30, 0xf0, 1,
 					 NULL), 0);
 	/* A mark with bits outside its mask is refused. */
@@ -393,7 +393,7 @@ static void lb_hook_most_specific(struct kunit *test)
 					    IPPROTO_TCP, htons(80), NULL,
 					    NULL), 0);
 	KUNIT_ASSERT_EQ(test, lb_svc_add(ln, &m, LB_MODE_FLOW, LB_SCHED_WRR,
-					 1000, false, NULL), 0);
+					 1000, LB_FWD_MARK, NULL), 0);
 	sc = lb_svc_conf_find(ln, &m);
 	KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, sc, 9, ~0U, 1, NULL), 0);
 	/* /8 with host bits given: stored masked, as iptables does. */
@@ -401,12 +401,12 @@ static void lb_hook_most_specific(struct kunit *test)
 					    0, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, m.daddr.ip, net.ip);
 	KUNIT_ASSERT_EQ(test, lb_svc_add(ln, &m, LB_MODE_FLOW, LB_SCHED_WRR,
-					 1000, false, NULL), 0);
+					 1000, LB_FWD_MARK, NULL), 0);
 	KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, lb_svc_conf_find(ln, &m), 8, ~0U,
 					 1, NULL), 0);
 	/* The same match twice is refused. */
 	KUNIT_EXPECT_EQ(test, lb_svc_add(ln, &m, LB_MODE_FLOW, LB_SCHED_WRR,
-					 1000, false, NULL), -EEXIST);
+					 1000, LB_FWD_MARK, NULL), -EEXIST);
 	mutex_unlock(&ln->lock);
 
 	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &p), 9U);

@@ -189,7 +189,7 @@ static char *conf_str(struct kunit *test, struct lb_net *ln)
 			       sc->m.family, &sc->m.daddr, sc->m.dplen,
 			       sc->m.proto, ntohs(sc->m.dport), sc->mode,
 			       sc->auto_mode, sc->sched, sc->auto_sched,
-			       sc->flowlet_us, sc->nat, sc->cnt);
+			       sc->flowlet_us, sc->fwd, sc->cnt);
 		list_for_each_entry(tc, &sc->targets, node)
 			n += scnprintf(buf + n, len - n,
 				       "  id %u mark %x/%x weight %u %pI6c:%u cnt %p%s\n",
@@ -350,7 +350,7 @@ static void lb_restore_replaces(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tc->weight, 2U);
 	sc = svc_at(ln, 1);
 	KUNIT_EXPECT_EQ(test, sc->m.daddr.ip, htonl(VIP2));
-	KUNIT_EXPECT_TRUE(test, sc->nat);
+	KUNIT_EXPECT_EQ(test, sc->fwd, LB_FWD_NAT);
 	KUNIT_EXPECT_EQ(test, sc->mode, LB_MODE_FLOW);	/* a first backend's */
 	KUNIT_EXPECT_EQ(test, sc->sched, LB_SCHED_WLC);
 	sc = svc_at(ln, 2);
@@ -373,7 +373,7 @@ static void lb_restore_replaces(struct kunit *test)
 	/* The snapshot is the new configuration's. */
 	cfg = rcu_dereference_protected(ln->cfg, true);
 	KUNIT_EXPECT_EQ(test, cfg->n_svc, 2U);
-	KUNIT_EXPECT_EQ(test, cfg->n_nat, 1U);
+	KUNIT_EXPECT_EQ(test, cfg->n_vip_svcs, 1U);
 	KUNIT_EXPECT_EQ(test, cfg->n_backends, 1U);
 	KUNIT_EXPECT_FALSE(test, lb_is_vip(cfg, AF_INET,
 					   &(union lb_addr){ .ip = htonl(VIP) }));
@@ -493,7 +493,7 @@ static void lb_restore_keeps_backend_flows(struct kunit *test)
 	/* As "vip add" then "backend add": the first backend's defaults. */
 	KUNIT_EXPECT_EQ(test, sc->mode, LB_MODE_FLOW);
 	KUNIT_EXPECT_EQ(test, sc->sched, LB_SCHED_MAGLEV);
-	KUNIT_EXPECT_TRUE(test, sc->nat);
+	KUNIT_EXPECT_EQ(test, sc->fwd, LB_FWD_NAT);
 	cnt0 = tgt_at(sc, 0)->cnt;
 	for (i = 0; i < 30; i++) {
 		first[i] = backend_of(test, ln, CPORT + i, TCPHDR_SYN);
@@ -546,12 +546,12 @@ static void lb_restore_nat_without_backends(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, nla_put_flag(r->skb, LB_SVC_A_NAT), 0);
 		restore_ok(test, ln, r);
 		sc = lb_test_svc(ln);
-		KUNIT_EXPECT_TRUE(test, sc->nat);
+		KUNIT_EXPECT_EQ(test, sc->fwd, LB_FWD_NAT);
 		KUNIT_EXPECT_EQ(test, sc->n_targets, 0U);
 		KUNIT_EXPECT_EQ(test, sc->mode, LB_MODE_FLOW);
 		KUNIT_EXPECT_EQ(test, sc->sched, LB_SCHED_MAGLEV);
 		cfg = rcu_dereference_protected(ln->cfg, true);
-		KUNIT_EXPECT_EQ(test, cfg->n_nat, 1U);
+		KUNIT_EXPECT_EQ(test, cfg->n_vip_svcs, 1U);
 		KUNIT_EXPECT_TRUE(test, lb_is_vip(cfg, AF_INET,
 						  &(union lb_addr){ .ip = htonl(VIP) }));
 		KUNIT_EXPECT_EQ(test, backend_of(test, ln, CPORT, TCPHDR_SYN),
@@ -584,7 +584,7 @@ static void lb_restore_empty(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ida_is_empty(&ln->tgt_ids));
 	cfg = rcu_dereference_protected(ln->cfg, true);
 	KUNIT_EXPECT_EQ(test, cfg->n_svc, 0U);
-	KUNIT_EXPECT_EQ(test, cfg->n_nat, 0U);
+	KUNIT_EXPECT_EQ(test, cfg->n_vip_svcs, 0U);
 	KUNIT_EXPECT_EQ(test, cfg->n_vips, 0U);
 	flows(test, ln, 0x0a0a0302, 1000, 1, TCPHDR_ACK, marks, count);
 	KUNIT_EXPECT_EQ(test, marks[0], 0U);

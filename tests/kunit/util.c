@@ -134,7 +134,7 @@ void lb_test_add_paths(struct kunit *test, struct lb_net *ln, u8 mode,
 					    NULL, NULL), 0);
 	mutex_lock(&ln->lock);
 	KUNIT_ASSERT_EQ(test, lb_svc_add(ln, &m, mode, LB_SCHED_WRR, 1000,
-					 false, NULL), 0);
+					 LB_FWD_MARK, NULL), 0);
 	for (i = 0; i < n; i++)
 		KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, lb_test_svc(ln), i + 1,
 						 ~0U, weights[i], NULL), 0);
@@ -512,7 +512,7 @@ struct lb_svc_conf *lb_test_add_vip(struct kunit *test, struct lb_net *ln,
 					    NULL, 0, proto, htons(vport), NULL,
 					    NULL), 0);
 	mutex_lock(&ln->lock);
-	err = lb_svc_add(ln, &m, -1, sched, 1000, false, NULL);
+	err = lb_svc_add(ln, &m, -1, sched, 1000, LB_FWD_MARK, NULL);
 	sc = lb_svc_conf_find(ln, &m);
 	mutex_unlock(&ln->lock);
 	KUNIT_ASSERT_EQ(test, err, 0);

@@ -605,7 +605,7 @@ static void lb_vip_first_backend_mode(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sc->sched, LB_SCHED_MAGLEV);
 	KUNIT_EXPECT_EQ(test, sc->compiled->mode, LB_MODE_FLOW);
 	KUNIT_EXPECT_EQ(test, sc->compiled->sched, LB_SCHED_MAGLEV);
-	KUNIT_EXPECT_TRUE(test, sc->compiled->nat);
+	KUNIT_EXPECT_PTR_EQ(test, sc->compiled->fwd, &lb_fwd_nat);
 	/* A second backend changes neither. */
 	lb_test_add_backend(test, ln, sc, be[1].addr, be[1].port, 1);
 	KUNIT_EXPECT_EQ(test, sc->compiled->sched, LB_SCHED_MAGLEV);
@@ -621,7 +621,8 @@ static void lb_vip_first_backend_mode(struct kunit *test)
 					    IPPROTO_TCP, htons(VPORT + 2),
 					    NULL, NULL), 0);
 	mutex_lock(&ln->lock);
-	err = lb_svc_add(ln, &m, LB_MODE_PACKET, -1, 1000, false, NULL);
+	err = lb_svc_add(ln, &m, LB_MODE_PACKET, -1, 1000, LB_FWD_MARK,
+			 NULL);
 	sc = lb_svc_conf_find(ln, &m);
 	before = rcu_access_pointer(ln->cfg);
 	if (sc)
@@ -661,7 +662,7 @@ static void lb_vip_no_mixing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e3, 0);
 	KUNIT_EXPECT_EQ(test, nat->n_targets, 2U);
 	KUNIT_EXPECT_EQ(test, paths->n_targets, 1U);
-	KUNIT_EXPECT_EQ(test, paths->compiled->nat, 0);
+	KUNIT_EXPECT_PTR_EQ(test, paths->compiled->fwd, &lb_fwd_mark);
 	cfg = rcu_dereference_protected(ln->cfg, true);
 	KUNIT_EXPECT_EQ(test, cfg->n_backends, 2U);
 	KUNIT_EXPECT_PTR_NE(test, rcu_access_pointer(ln->cfg), before);
@@ -710,7 +711,7 @@ static void lb_vip_backend_needs_vip(struct kunit *test)
 						    htons(bad[i].port), NULL,
 						    NULL), 0);
 		mutex_lock(&ln->lock);
-		err = lb_svc_add(ln, &m, -1, -1, 1000, false, NULL);
+		err = lb_svc_add(ln, &m, -1, -1, 1000, LB_FWD_MARK, NULL);
 		sc = lb_svc_conf_find(ln, &m);
 		before = rcu_access_pointer(ln->cfg);
 		if (!err && sc)

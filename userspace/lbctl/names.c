@@ -17,11 +17,9 @@ static const char *const modes[] = {
 	[LB_MODE_FLOWLET]	= "flowlet",
 };
 
-static const char *const scheds[] = {
-	[LB_SCHED_WRR]		= "wrr",
-	[LB_SCHED_MAGLEV]	= "maglev",
-	[LB_SCHED_WLC]		= "wlc",
-};
+/* The kernel's list (the contract's), so a new scheduler needs no edit. */
+#define SCHED_NAME(value, name) [value] = name,
+static const char *const scheds[] = { LB_SCHEDULERS(SCHED_NAME) };
 
 /* Fixed, so output does not depend on /etc/protocols. */
 static const struct {

@@ -137,6 +137,38 @@ enum lb_sched {
 
 #define LB_SCHED_MAX (__LB_SCHED_MAX - 1)
 
+/*
+ * The schedulers' names, X(value, name) in enum lb_sched order: the words
+ * of lbctl and of the module parameter sched, and the list in messages.
+ */
+#define LB_SCHEDULERS(X)			\
+	X(LB_SCHED_WRR, "wrr")			\
+	X(LB_SCHED_MAGLEV, "maglev")		\
+	X(LB_SCHED_WLC, "wlc")
+
+/**
+ * enum lb_fwd - how a service's packets reach its targets (its forwarding
+ *	method, as IPVS has one per service)
+ * @LB_FWD_MARK: path balancing: the packet's mark becomes the target's
+ *	(see targets above) and policy routing ("ip rule fwmark") picks the
+ *	link.  Targets are paths.
+ * @LB_FWD_NAT: service balancing by address translation: a packet to the
+ *	service's VIP:port is rewritten to a backend's address and port, its
+ *	replies back (they must cross this router).  Targets are backends.
+ */
+enum lb_fwd {
+	LB_FWD_MARK,
+	LB_FWD_NAT,
+	__LB_FWD_MAX
+};
+
+#define LB_FWD_MAX (__LB_FWD_MAX - 1)
+
+/* The methods' names, X(value, name) in enum lb_fwd order, as lbctl's. */
+#define LB_FWDS(X)				\
+	X(LB_FWD_MARK, "mark")			\
+	X(LB_FWD_NAT, "nat")
+
 /**
  * enum lb_cmd - generic netlink commands
  * @LB_CMD_SVC_GET: get one service (LB_A_SVC names it) or dump all.

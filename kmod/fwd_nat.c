@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lb: rewriting a packet's address and port, and every checksum they are in.
+ * lb: the NAT forwarding method (LB_FWD_NAT): a packet to a VIP:port gets
+ * its backend's address and port as destination, a backend's reply gets
+ * the VIP:port as source, and ICMP errors about either are translated
+ * inside and out.  Below, rewriting a packet's address and port, and
+ * every checksum they are in.
  *
  * TCP and UDP checksums cover a pseudo header with both addresses, so an
  * address change updates them as well as the IPv4 header checksum; the
@@ -21,6 +25,7 @@
 #include <linux/icmpv6.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
+#include <linux/indirect_call_wrapper.h>
 #include "lb.h"
 
 /* Where a transport header keeps its checksum, or NULL for none. */
@@ -218,3 +223,43 @@ int lb_nat_icmp(struct sk_buff *skb, const struct lb_pkt *pkt,
 	skb_clear_hash(skb);
 	return 0;
 }
+
+INDIRECT_CALLABLE_SCOPE int lb_nat_xmit(struct sk_buff *skb,
+					const struct lb_pkt *pkt,
+					const struct lb_target *t)
+{
+	return lb_nat_rewrite(skb, pkt, true, &t->addr, t->port);
+}
+
+static int lb_nat_icmp_in(struct sk_buff *skb, const struct lb_pkt *pkt,
+			  const struct lb_inner *in, const struct lb_target *t)
+{
+	return lb_nat_icmp(skb, pkt, in, false, &t->addr, t->port);
+}
+
+static int lb_nat_reply(struct sk_buff *skb, const struct lb_pkt *pkt,
+			const union lb_addr *vip, __be16 vport)
+{
+	return lb_nat_rewrite(skb, pkt, false, vip, vport);
+}
+
+static int lb_nat_icmp_reply(struct sk_buff *skb, const struct lb_pkt *pkt,
+			     const struct lb_inner *in,
+			     const union lb_addr *vip, __be16 vport)
+{
+	return lb_nat_icmp(skb, pkt, in, true, vip, vport);
+}
+
+/*
+ * Replies must cross this router: the packet to a VIP at PRE_ROUTING,
+ * replies at FORWARD and ICMP errors this host sends at LOCAL_OUT (hook.c).
+ */
+const struct lb_fwd_ops lb_fwd_nat = {
+	.hooks = BIT(LB_HOOKS_VIP) | BIT(LB_HOOKS_REPLY),
+	.backends = true,
+	.xmit = lb_nat_xmit,
+	.icmp_in = lb_nat_icmp_in,
+	.reply = lb_nat_reply,
+	.icmp_reply = lb_nat_icmp_reply,
+	.judge = lb_health_judge_backends,
+};

@@ -2,7 +2,7 @@
 /*
  * lb: the forwarding methods (struct lb_fwd_ops), by enum lb_fwd.  A new
  * method is a file of its own (fwd_*.c: its ops), a value in the uapi's
- * enum lb_fwd and LB_FWDS(), and an entry here.
+ * enum lb_fwd and LB_FWD_NAMES, and an entry here.
  */
 #include "lb.h"
 

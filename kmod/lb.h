@@ -375,7 +375,7 @@ void lb_health_judge_backends(struct lb_net *ln, struct lb_svc_conf *sc,
  *	and the stateless fallbacks use too.
  *
  * One entry of lb_scheds[] by enum lb_sched; its name is in the uapi's
- * LB_SCHEDULERS() list.
+ * LB_SCHED_NAMES.
  */
 struct lb_sched_ops {
 	const struct lb_target *(*pick)(const struct lb_svc *svc,
@@ -437,8 +437,8 @@ const struct lb_svc *lb_svc_lookup(const struct lb_cfg *cfg,
 				   const struct lb_flow_key *key,
 				   const struct net_device *in);
 const struct lb_svc *lb_vip_svc_lookup(const struct lb_cfg *cfg,
-				   const struct lb_flow_key *key,
-				   const struct net_device *in);
+				       const struct lb_flow_key *key,
+				       const struct net_device *in);
 bool lb_is_vip(const struct lb_cfg *cfg, u8 family, const union lb_addr *a);
 const struct lb_backend_ref *lb_backend_find(const struct lb_cfg *cfg,
 					     u8 family, u8 proto,

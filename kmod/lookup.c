@@ -59,8 +59,8 @@ const struct lb_svc *lb_svc_lookup(const struct lb_cfg *cfg,
 
 /* The service of a packet to a VIP.  Context: rcu_read_lock. */
 const struct lb_svc *lb_vip_svc_lookup(const struct lb_cfg *cfg,
-				   const struct lb_flow_key *key,
-				   const struct net_device *in)
+				       const struct lb_flow_key *key,
+				       const struct net_device *in)
 {
 	return lb_first_match(cfg->vip_svcs, cfg->n_vip_svcs, key, in);
 }

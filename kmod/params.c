@@ -21,8 +21,7 @@ MODULE_PARM_DESC(mode, "packet, flow or flowlet: how paths share traffic (defaul
 
 static char *sched = "wrr";
 module_param(sched, charp, 0444);
-#define LB_SCHED_WORD(value, name) " " name
-MODULE_PARM_DESC(sched, "new-flow placement, one of:" LB_SCHEDULERS(LB_SCHED_WORD) " (default wrr; services with backends: maglev)");
+MODULE_PARM_DESC(sched, "new-flow placement: wrr, maglev or wlc (default wrr; services with backends: maglev)");
 
 static char *marks = "0,3";
 module_param(marks, charp, 0444);
@@ -188,8 +187,7 @@ bad:
 int lb_params_parse(void)
 {
 	static const char *const modes[] = { "packet", "flow", "flowlet" };
-#define LB_SCHED_NAME(value, name) [value] = name,
-	static const char *const scheds[] = { LB_SCHEDULERS(LB_SCHED_NAME) };
+	static const char *const scheds[] = LB_SCHED_NAMES;
 	int n;
 
 	BUILD_BUG_ON(ARRAY_SIZE(modes) != __LB_MODE_MAX);

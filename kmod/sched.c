@@ -153,7 +153,7 @@ static const struct lb_target *lb_pick_wlc(const struct lb_svc *svc,
 }
 
 /*
- * By enum lb_sched; the names are the uapi's LB_SCHEDULERS().  A new
+ * By enum lb_sched; the names are the uapi's LB_SCHED_NAMES.  A new
  * scheduler is a pick function (in a file of its own if it needs more than
  * the order and table every service has) and an entry here.
  */

@@ -110,7 +110,7 @@ bool lb_match_equal(const struct lb_match *a, const struct lb_match *b)
 
 /* The service of @services that matches exactly @m. */
 struct lb_svc_conf *lb_svc_conf_find_in(const struct list_head *services,
-					       const struct lb_match *m)
+					const struct lb_match *m)
 {
 	struct lb_svc_conf *sc;
 
@@ -147,8 +147,6 @@ void lb_svc_conf_free(struct lb_net *ln, struct lb_svc_conf *sc)
 	kfree(sc);
 }
 
-#define LB_WORD(value, name) " " name
-
 static int lb_check_mode(u8 mode, u8 sched, u32 flowlet_us,
 			 struct netlink_ext_ack *extack)
 {
@@ -158,7 +156,7 @@ static int lb_check_mode(u8 mode, u8 sched, u32 flowlet_us,
 	}
 	if (sched > LB_SCHED_MAX) {
 		NL_SET_ERR_MSG(extack,
-			       "scheduler must be one of:" LB_SCHEDULERS(LB_WORD));
+			       "scheduler unknown to this kernel (enum lb_sched)");
 		return -EINVAL;
 	}
 	if (flowlet_us < LB_FLOWLET_US_MIN || flowlet_us > LB_FLOWLET_US_MAX) {
@@ -216,7 +214,7 @@ struct lb_svc_conf *lb_svc_conf_new(const struct lb_match *m,
 
 	if (fwd > LB_FWD_MAX) {
 		NL_SET_ERR_MSG(extack,
-			       "forwarding method must be one of:" LB_FWDS(LB_WORD));
+			       "forwarding method unknown to this kernel (enum lb_fwd)");
 		return ERR_PTR(-EINVAL);
 	}
 	err = lb_check_mode(mode < 0 ? lb_defaults.mode : mode,

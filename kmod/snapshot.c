@@ -241,7 +241,7 @@ struct lb_cfg *lb_cfg_publish(struct lb_net *ln, struct lb_cfg *cfg)
  * period.  On failure nothing is published and @sc keeps its compiled copy.
  */
 int lb_commit(struct lb_net *ln, struct lb_svc_conf *sc,
-		     struct lb_svc *gone)
+	      struct lb_svc *gone)
 {
 	struct lb_svc *fresh = NULL, *stale = NULL;
 	struct lb_cfg *cfg, *old;

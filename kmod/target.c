@@ -44,7 +44,6 @@ void lb_tgt_conf_free(struct lb_net *ln, struct lb_tgt_conf *tc)
 	kfree(tc);
 }
 
-
 static u32 lb_tgt_id_alloc(struct lb_net *ln)
 {
 	int id = ida_alloc_range(&ln->tgt_ids, ln->next_id, LB_ID_MAX,
@@ -75,8 +74,8 @@ static int lb_check_room(const struct lb_svc_conf *sc, u32 weight,
 
 /* A target for @sc, checked, without an id or counters yet. */
 struct lb_tgt_conf *lb_tgt_conf_alloc(const struct lb_svc_conf *sc,
-					     u32 weight,
-					     struct netlink_ext_ack *extack)
+				      u32 weight,
+				      struct netlink_ext_ack *extack)
 {
 	struct lb_tgt_conf *tc;
 	int err;
@@ -93,7 +92,7 @@ struct lb_tgt_conf *lb_tgt_conf_alloc(const struct lb_svc_conf *sc,
 
 /* An id and counters of its own for @tc; on failure it has neither. */
 int lb_tgt_conf_init(struct lb_net *ln, struct lb_tgt_conf *tc,
-			    struct netlink_ext_ack *extack)
+		     struct netlink_ext_ack *extack)
 {
 	tc->id = lb_tgt_id_alloc(ln);
 	if (!tc->id) {
@@ -146,7 +145,7 @@ static int lb_tgt_insert(struct lb_net *ln, struct lb_svc_conf *sc,
 
 /* May @sc take a path of @mark and @mask? */
 int lb_check_path(const struct lb_svc_conf *sc, u32 mark, u32 mask,
-			 struct netlink_ext_ack *extack)
+		  struct netlink_ext_ack *extack)
 {
 	if (lb_svc_conf_is_vip(sc)) {
 		NL_SET_ERR_MSG(extack,
@@ -184,8 +183,8 @@ int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
 
 /* May @sc take the backend @addr:@port? */
 int lb_check_backend(const struct lb_svc_conf *sc,
-			    const union lb_addr *addr, __be16 port,
-			    struct netlink_ext_ack *extack)
+		     const union lb_addr *addr, __be16 port,
+		     struct netlink_ext_ack *extack)
 {
 	int err;
 

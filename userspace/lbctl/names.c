@@ -17,9 +17,8 @@ static const char *const modes[] = {
 	[LB_MODE_FLOWLET]	= "flowlet",
 };
 
-/* The kernel's list (the contract's), so a new scheduler needs no edit. */
-#define SCHED_NAME(value, name) [value] = name,
-static const char *const scheds[] = { LB_SCHEDULERS(SCHED_NAME) };
+/* The contract's list, so a new scheduler needs no edit here. */
+static const char *const scheds[] = LB_SCHED_NAMES;
 
 /* Fixed, so output does not depend on /etc/protocols. */
 static const struct {

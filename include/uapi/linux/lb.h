@@ -138,13 +138,10 @@ enum lb_sched {
 #define LB_SCHED_MAX (__LB_SCHED_MAX - 1)
 
 /*
- * The schedulers' names, X(value, name) in enum lb_sched order: the words
- * of lbctl and of the module parameter sched, and the list in messages.
+ * The schedulers' names, in enum lb_sched order (an array initialiser):
+ * the words of lbctl and of the module parameter sched.
  */
-#define LB_SCHEDULERS(X)			\
-	X(LB_SCHED_WRR, "wrr")			\
-	X(LB_SCHED_MAGLEV, "maglev")		\
-	X(LB_SCHED_WLC, "wlc")
+#define LB_SCHED_NAMES { "wrr", "maglev", "wlc" }
 
 /**
  * enum lb_fwd - how a service's packets reach its targets (its forwarding
@@ -164,10 +161,8 @@ enum lb_fwd {
 
 #define LB_FWD_MAX (__LB_FWD_MAX - 1)
 
-/* The methods' names, X(value, name) in enum lb_fwd order, as lbctl's. */
-#define LB_FWDS(X)				\
-	X(LB_FWD_MARK, "mark")			\
-	X(LB_FWD_NAT, "nat")
+/* The methods' names, in enum lb_fwd order (an array initialiser). */
+#define LB_FWD_NAMES { "mark", "nat" }
 
 /**
  * enum lb_cmd - generic netlink commands

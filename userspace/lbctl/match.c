@@ -17,6 +17,34 @@
 #include "match.h"
 #include "names.h"
 
+void match_usage(FILE *f)
+{
+	fputs("  MATCH  := [from PREFIX] [proto PROTO] [port PORT] [iif IFNAME]\n"
+	      "  PREFIX := any | ADDR[/PLEN][:PORT] | V6ADDR[/PLEN] | [V6ADDR[/PLEN]]:PORT\n"
+	      "            any is IPv4 and IPv6; a PREFIX's :PORT is the same as port PORT\n"
+	      "  PROTO  := tcp | udp | sctp | udplite | dccp | icmp | icmpv6 | any | 0-255\n"
+	      "  PORT   := 1-65535, needs proto " PORT_PROTO_WORDS "\n",
+	      f);
+}
+
+void sel_usage(FILE *f)
+{
+	fputs("  SEL    := vip PREFIX [MATCH]\n"
+	      "            names a service by its whole match, as show prints it;\n"
+	      "            without SEL a command acts on the namespace's only service\n",
+	      f);
+	match_usage(f);
+}
+
+void svc_usage(FILE *f)
+{
+	fputs("  SVC    := [vip] VIP:PORT [MATCH] | [vip] [V6VIP]:PORT [MATCH]\n"
+	      "            a service with backends: one address, a port, proto tcp or\n"
+	      "            udp; without proto, the only tcp or udp service that matches\n",
+	      f);
+	match_usage(f);
+}
+
 static void set_port(struct match *m, uint16_t port)
 {
 	if (m->seen_port && m->dport != port)

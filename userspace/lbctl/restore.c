@@ -280,8 +280,21 @@ static void conf_free(struct conf *c)
 	free(c->svcs);
 }
 
+static void restore_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ NULL, "restore [-f FILE]",
+		  "Makes the lines of FILE (- or, by default, standard input), as save\n"
+		  "writes them (vip add, path add, backend add), the whole configuration\n"
+		  "at once: all of it, or none of it on the first error (\"lbctl:\n"
+		  "FILE:LINE: ...\").  # starts a comment.\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+}
+
 /* restore [-f FILE]: standard input without -f, or with -f - */
-int cmd_restore(struct args *a)
+static int cmd_restore(struct args *a)
 {
 	struct conf c = { .name = "<stdin>" };
 	const char *file = NULL, *w;
@@ -312,3 +325,10 @@ int cmd_restore(struct args *a)
 	conf_free(&c);
 	return ret;
 }
+
+const struct command restore_command = {
+	.name = "restore",
+	.summary = "make save's lines the whole configuration, at once",
+	.run = cmd_restore,
+	.usage = restore_usage,
+};

@@ -318,6 +318,11 @@ static int cmd_monitor(struct args *a)
 			error_msg("the lb module was unloaded");
 			rc = EXIT_ERR;
 			break;
+		} else if (ret == -EBADMSG || ret == -EPROTO) {
+			/* lbctl's verdict on what it read, not a system error */
+			error_msg("cannot read events: unexpected message from the lb module");
+			rc = EXIT_ERR;
+			break;
 		} else if (ret < 0 && ret != -EAGAIN && ret != -EINTR) {
 			error_msg("cannot read events: %s", strerror(-ret));
 			rc = EXIT_ERR;

@@ -50,7 +50,7 @@ void backend_parse(struct args *a, const char *verb, uint8_t cmd,
 		    tgt_parse_id(a, t))
 			continue;
 		if (cmd == LB_CMD_TGT_NEW && is_word(w, "id"))
-			usage_error("backend add takes the backend's ADDR:PORT; the kernel gives the id");
+			usage_error("backend add takes ADDR:PORT; the kernel gives the id");
 		if (!sel->given) {
 			match_set_vip(sel, args_next(a));
 			continue;
@@ -76,7 +76,7 @@ void backend_parse(struct args *a, const char *verb, uint8_t cmd,
 	if (cmd == LB_CMD_TGT_SET && !t->has_weight)
 		usage_error("backend set needs weight");
 	if (has_addr && t->addr.family != sel->family)
-		usage_error("backend %s is %s and the service's vip %s: a backend has its service's address family",
+		usage_error("backend %s is %s, vip %s: a backend has its VIP's address family",
 			    endpoint_str(t->addr.family, &t->addr.addr,
 					 t->addr.port, buf, sizeof(buf)),
 			    family_word(t->addr.family),

@@ -17,6 +17,9 @@
 #include "match.h"
 #include "names.h"
 
+/* What proto_parse() takes, but for numbers. */
+#define PROTO_WORDS "tcp, udp, sctp, udplite, dccp, icmp, icmpv6, any"
+
 void match_usage(FILE *f)
 {
 	fputs("  MATCH  := [from PREFIX] [proto PROTO] [port PORT] [iif IFNAME]\n"
@@ -107,7 +110,7 @@ bool match_parse_arg(struct args *a, struct match *m)
 			usage_error("\"proto\" given twice");
 		proto = proto_parse(v);
 		if (proto < 0)
-			usage_error("proto must be tcp, udp, sctp, udplite, dccp, icmp, icmpv6, any or a number up to 255, not \"%s\"",
+			usage_error("proto must be " PROTO_WORDS " or 0-255, not \"%s\"",
 				    v);
 		m->seen_proto = true;
 		m->proto = proto;
@@ -134,7 +137,7 @@ static void finish(struct match *m, bool proto_later)
 	if (!m->given) {
 		if (m->seen_from || m->seen_proto || m->seen_port ||
 		    m->seen_iif)
-			usage_error("a service selector starts with \"vip PREFIX\" (\"vip any\" for all addresses)");
+			usage_error("a service selector starts with vip PREFIX (or vip any)");
 		return;
 	}
 	if (m->vip_family && m->from_family &&

@@ -245,7 +245,7 @@ static void lost_events(const struct timespec *when)
 	}
 	if (opt.timestamp)
 		printf("[%s] ", time_local(when, buf, sizeof(buf)));
-	printf("events lost (lbctl did not keep up): the configuration may differ from what was printed\n");
+	printf("events lost (lbctl fell behind): what was printed may not be the configuration\n");
 }
 
 static int on_event(const struct nlmsghdr *nlh, void *data)

@@ -83,7 +83,7 @@ static struct rsvc *find_svc(struct conf *c, const struct match *sel,
 		if (!c->nsvcs)
 			usage_error("%s needs a service: vip add one above this line",
 				    cmd);
-		usage_error("%s without vip is for the only service, and there are %u above this line: name one with vip PREFIX",
+		usage_error("%s without vip is for the only service; %u are above: add vip PREFIX",
 			    cmd, c->nsvcs);
 	}
 	for (i = 0; i < c->nsvcs; i++)
@@ -133,7 +133,7 @@ static void parse_command(struct conf *c, struct args *a, unsigned int line)
 	if (!is_word(verb, "add") ||
 	    (!is_word(obj, "vip") && !is_word(obj, "path") &&
 	     !is_word(obj, "backend")))
-		usage_error("only vip add, path add and backend add make a configuration, not \"%s%s%s\"",
+		usage_error("only vip add, path add and backend add lines, not \"%s%s%s\"",
 			    obj, verb ? " " : "", verb ? verb : "");
 	if (is_word(obj, "vip")) {
 		if (c->nsvcs == LB_SERVICES_MAX)

@@ -161,7 +161,7 @@ static int send_service(uint8_t cmd, const struct match *sel,
 static void nat_check(const struct vip_req *v)
 {
 	if (!match_is_nat(&v->sel))
-		usage_error("nat: a service with backends has one address, a port and proto tcp or udp (VIP:PORT proto tcp|udp)");
+		usage_error("nat: a service with backends is VIP:PORT proto tcp|udp");
 	if (v->st.mode >= 0 && v->st.mode != LB_MODE_FLOW)
 		usage_error("nat: a service with backends is in mode flow");
 }

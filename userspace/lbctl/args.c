@@ -44,8 +44,47 @@ bool is_help(const char *w)
 	       is_word(w, "--help");
 }
 
+bool args_help(const struct args *a)
+{
+	int i;
+
+	for (i = 0; i < a->argc; i++) {
+		if (is_help(a->argv[i]))
+			return true;
+		/* Values that may be any word: match.c's iif, restore's -f. */
+		if (is_word(a->argv[i], "iif") || is_word(a->argv[i], "-f"))
+			i++;
+	}
+	return false;
+}
+
+void usage_print(FILE *f, const struct usage *u, unsigned int n,
+		 const char *verb)
+{
+	unsigned int i, forms = 0;
+
+	for (i = 0; i < n; i++)
+		if (!verb || is_word(u[i].verb, verb))
+			fprintf(f, "%s lbctl %s\n", forms++ ? "      " : "Usage:",
+				u[i].form);
+	fputc('\n', f);
+	for (i = 0; i < n; i++)
+		if (!verb || is_word(u[i].verb, verb))
+			fputs(u[i].what, f);
+}
+
 static const char *usage_file;
 static unsigned int usage_line;
+static char topic[64];
+
+void usage_topic(const char *cmd, const char *verb)
+{
+	if (!cmd)
+		topic[0] = '\0';
+	else
+		snprintf(topic, sizeof(topic), "%s %s%s", cmd,
+			 verb ? verb : "", verb ? " " : "");
+}
 
 void usage_at(const char *file, unsigned int line)
 {
@@ -108,7 +147,10 @@ void usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(usage_file ? "\n" : "; try \"lbctl help\"\n", stderr);
+	if (usage_file)
+		fputc('\n', stderr);
+	else
+		fprintf(stderr, "; try \"lbctl %shelp\"\n", topic);
 	exit(EXIT_USAGE);
 }
 

@@ -31,11 +31,38 @@ const char *args_value(struct args *a, const char *key);
 void args_done(const struct args *a);
 
 bool is_word(const char *w, const char *word);
+/* help, -h or --help */
 bool is_help(const char *w);
+/*
+ * True if a word of @a asks for help (is_help()) where a keyword or a
+ * positional word may stand, not as the free value of a keyword (iif
+ * help names an interface, restore -f help a file).
+ */
+bool args_help(const struct args *a);
+
+/* A form of a command, as lbctl(8) has it, and what it does. */
+struct usage {
+	const char *verb;	/* the verb it is for; NULL: no verb */
+	const char *form;	/* "path add MARK[/MASK] ...", no "lbctl" */
+	const char *what;	/* lines, each ending with a newline */
+};
 
 /*
- * Prints "lbctl: <message>; try "lbctl help"" and exits with EXIT_USAGE;
- * after usage_at(), "lbctl: FILE:LINE: <message>".
+ * To @f, the @n forms of @u (only those of @verb if it is not NULL), as
+ * "Usage: lbctl FORM" and "       lbctl FORM" lines, then a blank line
+ * and what they do.
+ */
+void usage_print(FILE *f, const struct usage *u, unsigned int n,
+		 const char *verb);
+/*
+ * Usage errors end with "; try "lbctl @cmd [@verb] help"": the command
+ * being parsed (NULL: "lbctl help").
+ */
+void usage_topic(const char *cmd, const char *verb);
+
+/*
+ * Prints "lbctl: <message>; try "lbctl COMMAND help"" (usage_topic()) and
+ * exits with EXIT_USAGE; after usage_at(), "lbctl: FILE:LINE: <message>".
  */
 void usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));

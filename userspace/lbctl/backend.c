@@ -6,6 +6,7 @@
  * without proto, the one tcp or udp service with that match is meant.
  */
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -18,7 +19,6 @@
 #include "show.h"
 #include "snapshot.h"
 #include "target.h"
-
 
 static const char *family_word(uint8_t family)
 {
@@ -50,7 +50,7 @@ void backend_parse(struct args *a, const char *verb, uint8_t cmd,
 		    tgt_parse_id(a, t))
 			continue;
 		if (cmd == LB_CMD_TGT_NEW && is_word(w, "id"))
-			usage_error("backend add takes the backend's ADDR:PORT; the kernel gives the id");
+			usage_error("backend add takes ADDR:PORT; the kernel gives the id");
 		if (!sel->given) {
 			match_set_vip(sel, args_next(a));
 			continue;
@@ -76,7 +76,7 @@ void backend_parse(struct args *a, const char *verb, uint8_t cmd,
 	if (cmd == LB_CMD_TGT_SET && !t->has_weight)
 		usage_error("backend set needs weight");
 	if (has_addr && t->addr.family != sel->family)
-		usage_error("backend %s is %s and the service's vip %s: a backend has its service's address family",
+		usage_error("backend %s is %s, vip %s: a backend has its VIP's address family",
 			    endpoint_str(t->addr.family, &t->addr.addr,
 					 t->addr.port, buf, sizeof(buf)),
 			    family_word(t->addr.family),
@@ -146,7 +146,38 @@ static int run(uint8_t cmd, struct match *sel, const struct tgt_req *t)
 	return ret;
 }
 
-int cmd_backend(struct args *a)
+static void backend_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ "add", "backend add SVC ADDR:PORT [weight W]",
+		  "  add   adds a backend to a service; the first puts it in flow mode,\n"
+		  "        and unless sched was given, sched maglev\n" },
+		{ "set", "backend set SVC ADDR:PORT | id ID weight W",
+		  "  set   changes a backend's weight; 0 lets its flows finish\n" },
+		{ "del", "backend del SVC ADDR:PORT | id ID",
+		  "  del   deletes a backend: its flows end, a TCP connection is reset\n"
+		  "        (weight 0 first lets them finish); a service whose last\n"
+		  "        backend went drops its packets until it has one (also:\n"
+		  "        backend delete)\n" },
+		{ "show", "backend show [SVC]",
+		  "  show  as lbctl show, for services with backends (also: backend\n"
+		  "        list)\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+	fputc('\n', f);
+	if (!is_word(verb, "show"))
+		fputs("  ADDR:PORT := IPV4ADDR:PORT | [V6ADDR]:PORT\n"
+		      "            a backend, of its VIP's address family\n",
+		      f);
+	if (!verb || is_word(verb, "set") || is_word(verb, "del"))
+		id_usage(f);
+	if (!verb || is_word(verb, "add") || is_word(verb, "set"))
+		weight_usage(f);
+	svc_usage(f);
+}
+
+static int cmd_backend(struct args *a)
 {
 	static const struct {
 		const char *verb;
@@ -174,3 +205,15 @@ int cmd_backend(struct args *a)
 	}
 	usage_error("backend: unknown command \"%s\" (add, del, set, show)", w);
 }
+
+static const char *const backend_verbs[] = {
+	"add", "set", "del", "show", NULL
+};
+
+const struct command backend_command = {
+	.name = "backend",
+	.summary = "add, change, delete or show a backend: a real server, by NAT",
+	.verbs = backend_verbs,
+	.run = cmd_backend,
+	.usage = backend_usage,
+};

@@ -233,7 +233,24 @@ static int flows_flush(struct args *a)
 	return ret;
 }
 
-int cmd_flows(struct args *a)
+static void flows_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ "show", "flows [SEL]",
+		  "  flows        the flow table; with SEL only the flows on that\n"
+		  "               service's targets (also: flows show, flows list)\n" },
+		{ "flush", "flows flush",
+		  "  flows flush  forget every flow; their next packets choose anew\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+	if (!is_word(verb, "flush")) {
+		fputc('\n', f);
+		sel_usage(f);
+	}
+}
+
+static int cmd_flows(struct args *a)
 {
 	const char *w = args_peek(a);
 
@@ -245,3 +262,13 @@ int cmd_flows(struct args *a)
 		args_next(a);
 	return flows_show(a);
 }
+
+static const char *const flows_verbs[] = { "show", "flush", NULL };
+
+const struct command flows_command = {
+	.name = "flows",
+	.summary = "the flow table; flows flush: forget every flow",
+	.verbs = flows_verbs,
+	.run = cmd_flows,
+	.usage = flows_usage,
+};

@@ -3,7 +3,6 @@
  * A streaming JSON writer on stdout: one document per run, written as the
  * replies arrive, so a large flow table needs no memory.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -174,7 +173,7 @@ void json_str(const char *key, const char *s)
 void json_uint(const char *key, uint64_t v)
 {
 	member(key);
-	printf("%" PRIu64, v);
+	printf("%llu", (unsigned long long)v);
 }
 
 void json_double(const char *key, double v)

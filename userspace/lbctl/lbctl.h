@@ -4,6 +4,7 @@
 #define LBCTL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* From the top-level VERSION file, by the Makefile: one version for all of lb. */
 #ifndef LBCTL_VERSION
@@ -39,18 +40,28 @@ struct nl;
  */
 struct nl *connect_lb(void);
 
-int cmd_show(struct args *a);
-int cmd_stats(struct args *a);
-int cmd_flows(struct args *a);
-int cmd_set_mode(struct args *a);
-int cmd_set_sched(struct args *a);
-int cmd_set_weights(struct args *a);
-int cmd_vip(struct args *a);
-int cmd_path(struct args *a);
-int cmd_backend(struct args *a);
-int cmd_save(struct args *a);
-int cmd_restore(struct args *a);
-int cmd_monitor(struct args *a);
+/*
+ * A command, in the file that implements it: "lbctl help" lists them,
+ * and each prints its own usage.
+ */
+struct command {
+	const char *name;
+	const char *alias;		/* another name, or NULL */
+	const char *summary;		/* its line in "lbctl help" */
+	/*
+	 * its verbs ("add", ...), NULL-terminated, NULL if it has none; the
+	 * aliases delete and list are del's and show's
+	 */
+	const char *const *verbs;
+	int (*run)(struct args *a);
+	/* its usage for @verb, one of its verbs, or all of it if NULL */
+	void (*usage)(FILE *f, const char *verb);
+};
+
+extern const struct command show_command, stats_command, monitor_command,
+	flows_command, set_mode_command, set_sched_command,
+	set_weights_command, vip_command, path_command, backend_command,
+	save_command, restore_command;
 
 /* One command line, without "lbctl" and its options: its exit status. */
 int run_command(struct args *a);

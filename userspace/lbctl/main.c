@@ -25,8 +25,11 @@ struct options opt;
 
 static const char *netns;
 
-static const char usage[] =
+/* The global options, for "lbctl help". */
+static const char options[] =
 "Usage: lbctl [OPTIONS] COMMAND [ARGS]\n"
+"       lbctl [OPTIONS] -b FILE\n"
+"       lbctl COMMAND [VERB] help\n"
 "\n"
 "Configures lb, the kernel module that balances routed traffic: over\n"
 "parallel links by setting the packet mark (ip rule fwmark picks the link),\n"
@@ -47,94 +50,15 @@ static const char usage[] =
 "  -V, --version        print the version\n"
 "  -h, --help           print this help\n"
 "\n"
-"Commands:\n"
-"  show [SEL]                      namespace info, services, their paths or\n"
-"                                  backends and key counters (also: list)\n"
-"  stats [SEL]                     every counter per service and per target\n"
-"  stats -w SECS [-c COUNT] [SEL]  every SECS seconds (0.1 to 86400), the\n"
-"                                  rates since the last: packets/s, bits/s,\n"
-"                                  new flows/s ... and active flows; COUNT\n"
-"                                  intervals, or until SIGINT or SIGTERM\n"
-"  monitor [SEL]                   each change, and each target going down or\n"
-"                                  up, as it happens, until SIGINT or SIGTERM:\n"
-"                                  a line in save's words (path add 0x3 ...,\n"
-"                                  path 0x3 down vip any); \"events lost\" if\n"
-"                                  lbctl fell behind; -j: an object a line\n"
-"  flows [SEL]                     the flow table; with SEL only the flows on\n"
-"                                  that service's targets\n"
-"  flows flush                     forget every flow; next packets choose anew\n"
-"  set-mode MODE [timeout T] [SEL] MODE: packet, flow or flowlet\n"
-"  set-sched SCHED [SEL]           SCHED: wrr, maglev or wlc (how new flows\n"
-"                                  are placed)\n"
-"  set-weights W... [SEL]          one weight per target, in the order show\n"
-"                                  lists them; all change at once\n"
-"  vip add PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T] [nat]\n"
-"  vip set PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T]\n"
-"  vip del PREFIX [MATCH]          a service and its targets\n"
-"  vip show [PREFIX [MATCH]]       as show (also: vip list)\n"
-"  path add MARK[/MASK] [mask MASK] [weight W] [SEL]\n"
-"  path set MARK[/MASK] | id ID [weight W] [mask MASK] [SEL]\n"
-"  path del MARK | id ID [SEL]     its flows move to the other paths\n"
-"  path show [SEL]                 as show (also: path list)\n"
-"  backend add SVC ADDR:PORT [weight W]\n"
-"  backend set SVC ADDR:PORT | id ID weight W\n"
-"  backend del SVC ADDR:PORT | id ID\n"
-"                                  its flows end: a TCP connection is reset\n"
-"                                  (weight 0 first lets flows finish)\n"
-"  backend show [SVC]              as show, for services with backends\n"
-"                                  (also: backend list)\n"
-"  save                            the whole configuration as the commands\n"
-"                                  that make it, one per line (vip add, path\n"
-"                                  add, backend add), for restore\n"
-"  restore [-f FILE]               make such lines (from FILE, - or by default\n"
-"                                  standard input) the whole configuration,\n"
-"                                  at once: all of it, or none of it on the\n"
-"                                  first error (\"lbctl: FILE:LINE: ...\");\n"
-"                                  # starts a comment\n"
-"  help                            this text (also: lbctl COMMAND help)\n"
+"Commands:\n";
+
+static const char epilogue[] =
 "\n"
-"Services:\n"
-"  SEL    := vip PREFIX [MATCH]     names a service by its whole match, as\n"
-"                                   show prints it.  Without SEL a command\n"
-"                                   acts on the namespace's only service.\n"
-"  MATCH  := [from PREFIX] [proto PROTO] [port PORT] [iif IFNAME]\n"
-"  PREFIX := any | ADDR[/PLEN][:PORT] | V6ADDR[/PLEN] | [V6ADDR[/PLEN]]:PORT\n"
-"            any is IPv4 and IPv6; a PREFIX's :PORT is the same as port PORT\n"
-"  PROTO  := tcp | udp | sctp | udplite | dccp | icmp | icmpv6 | any | 0-255\n"
-"  PORT   := 1-65535, needs proto tcp, udp, sctp, udplite or dccp\n"
-"  SVC    := [vip] VIP:PORT [MATCH] | [vip] [V6VIP]:PORT [MATCH]\n"
-"            a service with backends: one address, a port, proto tcp or\n"
-"            udp.  Without proto: the only tcp or udp service that matches.\n"
+"\"lbctl COMMAND help\" (or -h, after the command or its verb) prints the\n"
+"command's grammar; \"man lbctl\" is the whole reference.\n"
 "\n"
-"  A service holds paths or backends, never both.  Its first backend puts\n"
-"  it in flow mode, and unless sched was given, sched maglev (routers with\n"
-"  the same configuration agree).  For example:\n"
-"    lbctl vip add 192.0.2.10:80 proto tcp\n"
-"    lbctl backend add 192.0.2.10:80 10.0.0.1:8080\n"
-"    lbctl backend add 192.0.2.10:80 10.0.0.2:8080 weight 2\n"
-"  Packets to a VIP that match none of its services are dropped (vip-drops\n"
-"  in show) unless the VIP is an address of this host.  A service whose\n"
-"  last backend went stays a VIP: its packets are dropped (nat-drops) until\n"
-"  it has one again; vip add VIP:PORT proto tcp|udp nat makes one so.\n"
-"\n"
-"Values:\n"
-"  MODE     packet: every packet takes the next path (weighted round robin)\n"
-"           flow: a flow keeps its target\n"
-"           flowlet: a flow may change path after an idle gap longer than T\n"
-"  SCHED    wrr: exact weighted shares; maglev: consistent hashing;\n"
-"           wlc: the fewest active flows per unit of weight\n"
-"  T        flowlet idle gap, 10us to 10s: microseconds, or with us, ms, s\n"
-"  W        weight, 0 to 65535 (default 1); 0 drains a target (no new flows)\n"
-"  MARK     fwmark, decimal or 0x hex; a packet's mark m becomes\n"
-"           (m & ~MASK) ^ MARK, MASK defaulting to 0xffffffff\n"
-"  ADDR:PORT  a backend: IPv4 ADDR:PORT or [V6ADDR]:PORT, of the VIP's family\n"
-"\n"
-"Changes, flows, flows flush and restore need CAP_NET_ADMIN in the\n"
-"namespace's user namespace; show, stats, save and monitor do not.\n"
-"\n"
-"Exit status: 0 done, 1 the kernel refused or another runtime error (such\n"
-"as no service, or two, for a SVC without proto), 2 bad command line, or\n"
-"for restore a bad line (nothing was sent).\n";
+"Exit status: 0 done, 1 the kernel refused or another runtime error, 2 bad\n"
+"command line, or for restore a bad line (nothing was sent).\n";
 
 void error_msg(const char *fmt, ...)
 {
@@ -190,38 +114,119 @@ struct nl *connect_lb(void)
 	return nl_open();
 }
 
-static const struct {
-	const char *name;
-	int (*run)(struct args *a);
-} commands[] = {
-	{ "show",		cmd_show },
-	{ "list",		cmd_show },
-	{ "stats",		cmd_stats },
-	{ "flows",		cmd_flows },
-	{ "set-mode",		cmd_set_mode },
-	{ "set-sched",		cmd_set_sched },
-	{ "set-weights",	cmd_set_weights },
-	{ "vip",		cmd_vip },
-	{ "path",		cmd_path },
-	{ "backend",		cmd_backend },
-	{ "save",		cmd_save },
-	{ "restore",		cmd_restore },
-	{ "monitor",		cmd_monitor },
+static int cmd_help(struct args *a);
+static void help_usage(FILE *f, const char *verb);
+
+static const struct command help_command = {
+	.name = "help",
+	.summary = "this text; help COMMAND [VERB]: that command's usage",
+	.run = cmd_help,
+	.usage = help_usage,
 };
+
+/* In the order "lbctl help" lists them. */
+static const struct command *const commands[] = {
+	&show_command, &stats_command, &monitor_command, &flows_command,
+	&set_mode_command, &set_sched_command, &set_weights_command,
+	&vip_command, &path_command, &backend_command, &save_command,
+	&restore_command, &help_command,
+};
+
+static void overview(FILE *f)
+{
+	const struct command *c;
+	unsigned int i;
+
+	fputs(options, f);
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		c = commands[i];
+		fprintf(f, "  %-12s %s", c->name, c->summary);
+		if (c->alias)
+			fprintf(f, " (also: %s)", c->alias);
+		fputc('\n', f);
+	}
+	fputs(epilogue, f);
+}
+
+static void help_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ NULL, "help [COMMAND [VERB]]",
+		  "The global options and a line per command (as lbctl -h); with\n"
+		  "COMMAND, its usage, or its VERB's, as lbctl COMMAND [VERB] help\n"
+		  "prints it.\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+}
+
+static const struct command *find_command(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (is_word(name, commands[i]->name) ||
+		    (commands[i]->alias && is_word(name, commands[i]->alias)))
+			return commands[i];
+	return NULL;
+}
+
+/* @w as one of @c's verbs (delete: del, list: show); NULL if it is none. */
+static const char *find_verb(const struct command *c, const char *w)
+{
+	const char *const *v;
+
+	if (is_word(w, "delete"))
+		w = "del";
+	else if (is_word(w, "list"))
+		w = "show";
+	for (v = c->verbs; v && *v; v++)
+		if (is_word(w, *v))
+			return *v;
+	return NULL;
+}
+
+static int cmd_help(struct args *a)
+{
+	const char *name = args_next(a), *w, *verb;
+	const struct command *c;
+
+	usage_topic(NULL, NULL);	/* its errors: see "lbctl help" */
+	if (!name) {
+		overview(stdout);
+		return EXIT_OK;
+	}
+	c = find_command(name);
+	if (!c)
+		usage_error("help: unknown command \"%s\"", name);
+	w = args_next(a);
+	verb = find_verb(c, w);
+	if (w && !verb)
+		usage_error("help: %s has no verb \"%s\"", c->name, w);
+	args_done(a);
+	c->usage(stdout, verb);
+	return EXIT_OK;
+}
 
 int run_command(struct args *a)
 {
-	const char *cmd = args_next(a);
-	unsigned int i;
+	const char *name = args_next(a), *verb;
+	const struct command *c;
 
-	if (is_help(cmd) || is_help(args_peek(a))) {
-		fputs(usage, stdout);
+	usage_topic(NULL, NULL);
+	c = find_command(name);
+	if (!c && is_help(name))	/* -h, --help: a line of lbctl -b */
+		c = &help_command;
+	if (!c)
+		usage_error("unknown command \"%s\"", name);
+	verb = find_verb(c, args_peek(a));
+	usage_topic(c->name, verb);
+	/* "lbctl path add help", "lbctl path add 3 -h": the grammar asked for */
+	if (args_help(a)) {
+		c->usage(stdout, verb);
 		return EXIT_OK;
 	}
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(cmd, commands[i].name))
-			return commands[i].run(a);
-	usage_error("unknown command \"%s\"", cmd);
+	return c->run(a);
 }
 
 int main(int argc, char **argv)
@@ -266,7 +271,7 @@ int main(int argc, char **argv)
 			       LBCTL_VERSION, LB_GENL_NAME, LB_GENL_VERSION);
 			return EXIT_OK;
 		case 'h':
-			fputs(usage, stdout);
+			overview(stdout);
 			return EXIT_OK;
 		case ':':
 			usage_error("option \"%s\" needs a value",
@@ -289,7 +294,7 @@ int main(int argc, char **argv)
 		return run_batch(batch);
 	}
 	if (!args_more(&a)) {
-		fputs(usage, stderr);
+		overview(stderr);
 		return EXIT_USAGE;
 	}
 	return run_command(&a);

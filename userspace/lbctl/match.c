@@ -17,6 +17,37 @@
 #include "match.h"
 #include "names.h"
 
+/* What proto_parse() takes, but for numbers. */
+#define PROTO_WORDS "tcp, udp, sctp, udplite, dccp, icmp, icmpv6, any"
+
+void match_usage(FILE *f)
+{
+	fputs("  MATCH  := [from PREFIX] [proto PROTO] [port PORT] [iif IFNAME]\n"
+	      "  PREFIX := any | ADDR[/PLEN][:PORT] | V6ADDR[/PLEN] | [V6ADDR[/PLEN]]:PORT\n"
+	      "            any is IPv4 and IPv6; a PREFIX's :PORT is the same as port PORT\n"
+	      "  PROTO  := tcp | udp | sctp | udplite | dccp | icmp | icmpv6 | any | 0-255\n"
+	      "  PORT   := 1-65535, needs proto " PORT_PROTO_WORDS "\n",
+	      f);
+}
+
+void sel_usage(FILE *f)
+{
+	fputs("  SEL    := vip PREFIX [MATCH]\n"
+	      "            names a service by its whole match, as show prints it;\n"
+	      "            without SEL a command acts on the namespace's only service\n",
+	      f);
+	match_usage(f);
+}
+
+void svc_usage(FILE *f)
+{
+	fputs("  SVC    := [vip] VIP:PORT [MATCH] | [vip] [V6VIP]:PORT [MATCH]\n"
+	      "            a service with backends: one address, a port, proto tcp or\n"
+	      "            udp; without proto, the only tcp or udp service that matches\n",
+	      f);
+	match_usage(f);
+}
+
 static void set_port(struct match *m, uint16_t port)
 {
 	if (m->seen_port && m->dport != port)
@@ -79,7 +110,7 @@ bool match_parse_arg(struct args *a, struct match *m)
 			usage_error("\"proto\" given twice");
 		proto = proto_parse(v);
 		if (proto < 0)
-			usage_error("proto must be tcp, udp, sctp, udplite, dccp, icmp, icmpv6, any or a number up to 255, not \"%s\"",
+			usage_error("proto must be " PROTO_WORDS " or 0-255, not \"%s\"",
 				    v);
 		m->seen_proto = true;
 		m->proto = proto;
@@ -106,7 +137,7 @@ static void finish(struct match *m, bool proto_later)
 	if (!m->given) {
 		if (m->seen_from || m->seen_proto || m->seen_port ||
 		    m->seen_iif)
-			usage_error("a service selector starts with \"vip PREFIX\" (\"vip any\" for all addresses)");
+			usage_error("a service selector starts with vip PREFIX (or vip any)");
 		return;
 	}
 	if (m->vip_family && m->from_family &&

@@ -10,6 +10,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "addr.h"
 
@@ -35,6 +36,15 @@ struct match {
 	uint8_t from_family;
 	bool seen_from, seen_proto, seen_port, seen_iif;
 };
+
+/*
+ * The grammar of what this file reads, for the commands' usage: MATCH,
+ * PREFIX, PROTO and PORT; after SEL (a service as most commands name
+ * it), or SVC (a service with backends).
+ */
+void match_usage(FILE *f);
+void sel_usage(FILE *f);
+void svc_usage(FILE *f);
 
 /*
  * Consumes a selector keyword (vip, from, proto, port, iif) and its value.

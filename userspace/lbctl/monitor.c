@@ -245,7 +245,7 @@ static void lost_events(const struct timespec *when)
 	}
 	if (opt.timestamp)
 		printf("[%s] ", time_local(when, buf, sizeof(buf)));
-	printf("events lost (lbctl did not keep up): the configuration may differ from what was printed\n");
+	printf("events lost (lbctl fell behind): what was printed may not be the configuration\n");
 }
 
 static int on_event(const struct nlmsghdr *nlh, void *data)
@@ -276,7 +276,22 @@ static int on_event(const struct nlmsghdr *nlh, void *data)
 	return ret < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
-int cmd_monitor(struct args *a)
+static void monitor_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ NULL, "monitor [SEL]",
+		  "Each change, and each target going down or up, as it happens, until\n"
+		  "SIGINT or SIGTERM: a line in save's words (path add 0x3 ..., path 0x3\n"
+		  "down vip any), \"events lost\" if lbctl fell behind; with -j an object\n"
+		  "a line.  With SEL, that service's events, and flushes and restores.\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+	fputc('\n', f);
+	sel_usage(f);
+}
+
+static int cmd_monitor(struct args *a)
 {
 	static struct monitor m;	/* 1 KiB of weights: not on the stack */
 	int ret, rc = EXIT_OK;
@@ -303,6 +318,11 @@ int cmd_monitor(struct args *a)
 			error_msg("the lb module was unloaded");
 			rc = EXIT_ERR;
 			break;
+		} else if (ret == -EBADMSG || ret == -EPROTO) {
+			/* lbctl's verdict on what it read, not a system error */
+			error_msg("cannot read events: unexpected message from the lb module");
+			rc = EXIT_ERR;
+			break;
 		} else if (ret < 0 && ret != -EAGAIN && ret != -EINTR) {
 			error_msg("cannot read events: %s", strerror(-ret));
 			rc = EXIT_ERR;
@@ -316,3 +336,10 @@ int cmd_monitor(struct args *a)
 	nl_close(nl);
 	return rc;
 }
+
+const struct command monitor_command = {
+	.name = "monitor",
+	.summary = "each change and each target going down or up, as it happens",
+	.run = cmd_monitor,
+	.usage = monitor_usage,
+};

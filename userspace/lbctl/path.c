@@ -4,6 +4,7 @@
  * packet's mark becomes (mark & ~mask) ^ value and "ip rule fwmark" picks
  * the link.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/lb.h>
@@ -99,7 +100,34 @@ static int path_change(struct args *a, const char *verb, uint8_t cmd)
 	return ret;
 }
 
-int cmd_path(struct args *a)
+static void path_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ "add", "path add MARK[/MASK] [mask MASK] [weight W] [SEL]",
+		  "  add   adds a path to a service\n" },
+		{ "set", "path set MARK[/MASK] | id ID [weight W] [mask MASK] [SEL]",
+		  "  set   changes a path's weight or mask\n" },
+		{ "del", "path del MARK | id ID [SEL]",
+		  "  del   deletes a path; its flows move to the other paths (also:\n"
+		  "        path delete)\n" },
+		{ "show", "path show [SEL]",
+		  "  show  as lbctl show (also: path list)\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+	fputc('\n', f);
+	if (!is_word(verb, "show"))
+		fputs("  MARK   := a fwmark, decimal or 0x hex; a packet's mark m becomes\n"
+		      "            (m & ~MASK) ^ MARK, MASK defaulting to 0xffffffff\n",
+		      f);
+	if (!verb || is_word(verb, "set") || is_word(verb, "del"))
+		id_usage(f);
+	if (!verb || is_word(verb, "add") || is_word(verb, "set"))
+		weight_usage(f);
+	sel_usage(f);
+}
+
+static int cmd_path(struct args *a)
 {
 	const char *w = args_next(a);
 	struct match sel;
@@ -116,3 +144,13 @@ int cmd_path(struct args *a)
 		return path_change(a, w, LB_CMD_TGT_SET);
 	usage_error("path: unknown command \"%s\" (add, del, set, show)", w);
 }
+
+static const char *const path_verbs[] = { "add", "set", "del", "show", NULL };
+
+const struct command path_command = {
+	.name = "path",
+	.summary = "add, change, delete or show a path: a target that is a fwmark",
+	.verbs = path_verbs,
+	.run = cmd_path,
+	.usage = path_usage,
+};

@@ -83,7 +83,7 @@ static struct rsvc *find_svc(struct conf *c, const struct match *sel,
 		if (!c->nsvcs)
 			usage_error("%s needs a service: vip add one above this line",
 				    cmd);
-		usage_error("%s without vip is for the only service, and there are %u above this line: name one with vip PREFIX",
+		usage_error("%s without vip is for the only service; %u are above: add vip PREFIX",
 			    cmd, c->nsvcs);
 	}
 	for (i = 0; i < c->nsvcs; i++)
@@ -133,7 +133,7 @@ static void parse_command(struct conf *c, struct args *a, unsigned int line)
 	if (!is_word(verb, "add") ||
 	    (!is_word(obj, "vip") && !is_word(obj, "path") &&
 	     !is_word(obj, "backend")))
-		usage_error("only vip add, path add and backend add make a configuration, not \"%s%s%s\"",
+		usage_error("only vip add, path add and backend add lines, not \"%s%s%s\"",
 			    obj, verb ? " " : "", verb ? verb : "");
 	if (is_word(obj, "vip")) {
 		if (c->nsvcs == LB_SERVICES_MAX)
@@ -280,8 +280,21 @@ static void conf_free(struct conf *c)
 	free(c->svcs);
 }
 
+static void restore_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ NULL, "restore [-f FILE]",
+		  "Makes the lines of FILE (- or, by default, standard input), as save\n"
+		  "writes them (vip add, path add, backend add), the whole configuration\n"
+		  "at once: all of it, or none of it on the first error (\"lbctl:\n"
+		  "FILE:LINE: ...\").  # starts a comment.\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+}
+
 /* restore [-f FILE]: standard input without -f, or with -f - */
-int cmd_restore(struct args *a)
+static int cmd_restore(struct args *a)
 {
 	struct conf c = { .name = "<stdin>" };
 	const char *file = NULL, *w;
@@ -312,3 +325,10 @@ int cmd_restore(struct args *a)
 	conf_free(&c);
 	return ret;
 }
+
+const struct command restore_command = {
+	.name = "restore",
+	.summary = "make save's lines the whole configuration, at once",
+	.run = cmd_restore,
+	.usage = restore_usage,
+};

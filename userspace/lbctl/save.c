@@ -36,7 +36,18 @@ static void save_target(const struct target *t, const char *args)
 	putchar('\n');
 }
 
-int cmd_save(struct args *a)
+static void save_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ NULL, "save",
+		  "The whole configuration as the commands that make it, one per line\n"
+		  "(vip add, path add, backend add), for lbctl restore.\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+}
+
+static int cmd_save(struct args *a)
 {
 	const struct service *svc;
 	char args[ARGS_STRLEN];
@@ -71,3 +82,10 @@ int cmd_save(struct args *a)
 	}
 	return EXIT_OK;
 }
+
+const struct command save_command = {
+	.name = "save",
+	.summary = "the configuration as the commands that make it, for restore",
+	.run = cmd_save,
+	.usage = save_usage,
+};

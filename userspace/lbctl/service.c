@@ -3,6 +3,7 @@
  * Changing services: vip add|del|set, and the shortcuts set-mode,
  * set-sched and set-weights.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/lb.h>
@@ -14,6 +15,38 @@
 #include "nl.h"
 #include "service.h"
 #include "show.h"
+#include "target.h"
+
+/* Which of MODE, SCHED and T settings_usage() prints. */
+#define USAGE_MODE	0x1
+#define USAGE_SCHED	0x2
+#define USAGE_TIMEOUT	0x4
+
+/* The grammar of the settings, for the commands that take them. */
+static void settings_usage(FILE *f, unsigned int what)
+{
+	char lo[16], hi[16];
+
+	if (what & USAGE_MODE)
+		fputs("  MODE   := packet | flow | flowlet\n"
+		      "            packet: every packet takes the next target (weighted\n"
+		      "            round robin); flow: a flow keeps its target; flowlet: a\n"
+		      "            flow may change target after an idle gap longer than T\n",
+		      f);
+	if (what & USAGE_SCHED)
+		fputs("  SCHED  := wrr | maglev | wlc\n"
+		      "            how new flows are placed: wrr, exact weighted shares;\n"
+		      "            maglev, consistent hashing (routers with the same\n"
+		      "            configuration agree); wlc, the fewest active flows per\n"
+		      "            unit of weight\n",
+		      f);
+	if (what & USAGE_TIMEOUT)
+		fprintf(f,
+			"  T      := the flowlet idle gap, %s to %s: microseconds, or with\n"
+			"            a unit us, ms or s\n",
+			usec_str(LB_FLOWLET_US_MIN, lo, sizeof(lo)),
+			usec_str(LB_FLOWLET_US_MAX, hi, sizeof(hi)));
+}
 
 static int parse_mode(const char *s)
 {
@@ -128,7 +161,7 @@ static int send_service(uint8_t cmd, const struct match *sel,
 static void nat_check(const struct vip_req *v)
 {
 	if (!match_is_nat(&v->sel))
-		usage_error("nat: a service with backends has one address, a port and proto tcp or udp (VIP:PORT proto tcp|udp)");
+		usage_error("nat: a service with backends is VIP:PORT proto tcp|udp");
 	if (v->st.mode >= 0 && v->st.mode != LB_MODE_FLOW)
 		usage_error("nat: a service with backends is in mode flow");
 }
@@ -195,7 +228,31 @@ static int vip_change(struct args *a, const char *verb, uint8_t cmd)
 	return ret;
 }
 
-int cmd_vip(struct args *a)
+static void vip_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ "add", "vip add PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T] [nat]",
+		  "  add   adds a service, which balances the packets its match takes over\n"
+		  "        paths or backends, never both; refused if one with the same\n"
+		  "        match exists.  nat makes a service with backends before its\n"
+		  "        first (VIP:PORT proto tcp|udp nat): its packets are dropped\n"
+		  "        until it has one\n" },
+		{ "set", "vip set PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T]",
+		  "  set   changes a service's mode, scheduler or flowlet timeout\n" },
+		{ "del", "vip del PREFIX [MATCH]",
+		  "  del   deletes a service and its targets (also: vip delete)\n" },
+		{ "show", "vip show [PREFIX [MATCH]]",
+		  "  show  as lbctl show, for that service or every one (also: vip list)\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+	fputc('\n', f);
+	if (!verb || is_word(verb, "add") || is_word(verb, "set"))
+		settings_usage(f, USAGE_MODE | USAGE_SCHED | USAGE_TIMEOUT);
+	match_usage(f);
+}
+
+static int cmd_vip(struct args *a)
 {
 	const char *w = args_next(a);
 	struct match sel;
@@ -220,7 +277,30 @@ int cmd_vip(struct args *a)
 	usage_error("vip: unknown command \"%s\" (add, del, set, show)", w);
 }
 
-int cmd_set_mode(struct args *a)
+static const char *const vip_verbs[] = { "add", "set", "del", "show", NULL };
+
+const struct command vip_command = {
+	.name = "vip",
+	.summary = "add, change, delete or show a service",
+	.verbs = vip_verbs,
+	.run = cmd_vip,
+	.usage = vip_usage,
+};
+
+static void set_mode_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ NULL, "set-mode MODE [timeout T] [SEL]",
+		  "Changes a service's mode (and flowlet timeout), as vip set does.\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+	fputc('\n', f);
+	settings_usage(f, USAGE_MODE | USAGE_TIMEOUT);
+	sel_usage(f);
+}
+
+static int cmd_set_mode(struct args *a)
 {
 	struct settings st = { .mode = -1, .sched = -1 };
 	struct match sel;
@@ -247,7 +327,27 @@ int cmd_set_mode(struct args *a)
 	return send_service(LB_CMD_SVC_SET, &sel, &st);
 }
 
-int cmd_set_sched(struct args *a)
+const struct command set_mode_command = {
+	.name = "set-mode",
+	.summary = "change a service's mode: " MODE_WORDS,
+	.run = cmd_set_mode,
+	.usage = set_mode_usage,
+};
+
+static void set_sched_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ NULL, "set-sched SCHED [SEL]",
+		  "Changes how a service places new flows, as vip set does.\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+	fputc('\n', f);
+	settings_usage(f, USAGE_SCHED);
+	sel_usage(f);
+}
+
+static int cmd_set_sched(struct args *a)
 {
 	struct settings st = { .mode = -1, .sched = -1 };
 	struct match sel;
@@ -259,7 +359,29 @@ int cmd_set_sched(struct args *a)
 	return send_service(LB_CMD_SVC_SET, &sel, &st);
 }
 
-int cmd_set_weights(struct args *a)
+const struct command set_sched_command = {
+	.name = "set-sched",
+	.summary = "change how a service places new flows: " SCHED_WORDS,
+	.run = cmd_set_sched,
+	.usage = set_sched_usage,
+};
+
+static void set_weights_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ NULL, "set-weights W... [SEL]",
+		  "Sets the weight of every target of a service at once, one W per\n"
+		  "target in the order show lists them: all change, or none.  Flows\n"
+		  "stay where they are.\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+	fputc('\n', f);
+	weight_usage(f);
+	sel_usage(f);
+}
+
+static int cmd_set_weights(struct args *a)
 {
 	struct settings none = { .mode = -1, .sched = -1 };
 	uint32_t weights[LB_TARGETS_MAX];
@@ -298,3 +420,10 @@ int cmd_set_weights(struct args *a)
 	nl_close(nl);
 	return ret;
 }
+
+const struct command set_weights_command = {
+	.name = "set-weights",
+	.summary = "set every target's weight of a service at once",
+	.run = cmd_set_weights,
+	.usage = set_weights_usage,
+};

@@ -334,10 +334,32 @@ int show(const struct match *sel)
 	return ret;
 }
 
-int cmd_show(struct args *a)
+static void show_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ NULL, "show [SEL]",
+		  "The namespace's figures (services, flows, timeouts, drops), then each\n"
+		  "service, or the one SEL names, with its mode and scheduler, and its\n"
+		  "paths or backends with their key counters.  (Also: lbctl list.)\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+	fputc('\n', f);
+	sel_usage(f);
+}
+
+static int cmd_show(struct args *a)
 {
 	struct match sel;
 
 	parse_selector_only(a, &sel);
 	return show(&sel);
 }
+
+const struct command show_command = {
+	.name = "show",
+	.alias = "list",
+	.summary = "the services, their targets and key counters",
+	.run = cmd_show,
+	.usage = show_usage,
+};

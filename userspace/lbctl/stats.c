@@ -399,7 +399,23 @@ static int watch(const struct match *sel, double secs, uint32_t count)
 	return ret;
 }
 
-int cmd_stats(struct args *a)
+static void stats_usage(FILE *f, const char *verb)
+{
+	static const struct usage u[] = {
+		{ NULL, "stats [SEL]",
+		  "Every counter, a table per service and a row per target.\n" },
+		{ NULL, "stats -w SECS [-c COUNT] [SEL]",
+		  "With -w, every SECS seconds (0.1 to 86400), the rates since the last:\n"
+		  "packets/s, bits/s, new flows/s ... and the active flows; COUNT\n"
+		  "intervals, or until SIGINT or SIGTERM.\n" },
+	};
+
+	usage_print(f, u, ARRAY_SIZE(u), verb);
+	fputc('\n', f);
+	sel_usage(f);
+}
+
+static int cmd_stats(struct args *a)
 {
 	uint32_t count = 0;
 	double secs = 0;
@@ -454,3 +470,10 @@ int cmd_stats(struct args *a)
 	snapshot_free(&s);
 	return EXIT_OK;
 }
+
+const struct command stats_command = {
+	.name = "stats",
+	.summary = "every counter; with -w SECS, the rates every SECS seconds",
+	.run = cmd_stats,
+	.usage = stats_usage,
+};

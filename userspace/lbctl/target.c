@@ -12,6 +12,17 @@
 #include "nl.h"
 #include "target.h"
 
+void weight_usage(FILE *f)
+{
+	fprintf(f, "  W      := a weight, 0 to %u (default 1); 0 drains a target: no\n"
+		"            new flows, its flows stay\n", LB_WEIGHT_MAX);
+}
+
+void id_usage(FILE *f)
+{
+	fputs("  ID     := a target's id, as show prints it\n", f);
+}
+
 /* "@key N", N up to @max, into *@v; false if @key is not next. */
 static bool parse_number(struct args *a, const char *key, bool *seen,
 			 uint32_t *v, uint32_t max)

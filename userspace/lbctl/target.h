@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "addr.h"
 
@@ -27,6 +28,10 @@ struct tgt_req {
 	uint32_t mask;
 	uint32_t weight;
 };
+
+/* The grammar of W and of ID, for the commands' usage. */
+void weight_usage(FILE *f);
+void id_usage(FILE *f);
 
 /* Consumes "id ID"; false, consuming nothing, if "id" is not next. */
 bool tgt_parse_id(struct args *a, struct tgt_req *t);

@@ -11,6 +11,12 @@
 #include "lb.h"
 #include "conf.h"
 
+/**
+ * lb_counters_new() - counters for a new service or target
+ *
+ * Charged to the configuring process's memory cgroup.
+ * Return: zeroed counters holding one reference, or NULL.
+ */
 struct lb_counters *lb_counters_new(void)
 {
 	struct lb_counters *c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
@@ -29,12 +35,14 @@ struct lb_counters *lb_counters_new(void)
 	return c;
 }
 
+/* Another reference to @c: a compiled copy of its object counts there. */
 struct lb_counters *lb_counters_get(struct lb_counters *c)
 {
 	refcount_inc(&c->ref);
 	return c;
 }
 
+/* Drop a reference to @c (NULL: none); the last frees them. */
 void lb_counters_put(struct lb_counters *c)
 {
 	if (c && refcount_dec_and_test(&c->ref)) {
@@ -43,6 +51,11 @@ void lb_counters_put(struct lb_counters *c)
 	}
 }
 
+/**
+ * lb_stats_read() - sum a service's or target's counters over CPUs
+ * @pcpu: the per-CPU counters
+ * @s: receives the sums
+ */
 void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s)
 {
 	long active = 0;
@@ -77,6 +90,7 @@ void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s)
 	s->flows_active = active > 0 ? active : 0;
 }
 
+/* The namespace's drop counters, summed over CPUs. */
 void lb_ns_stats_read(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops)
 {
 	int cpu;

@@ -65,6 +65,7 @@ const struct lb_svc *lb_vip_svc_lookup(const struct lb_cfg *cfg,
 	return lb_first_match(cfg->vip_svcs, cfg->n_vip_svcs, key, in);
 }
 
+/* The VIPs' order in a snapshot: family, then address. */
 int lb_vip_cmp(const void *pa, const void *pb)
 {
 	const struct lb_vip *a = pa, *b = pb;
@@ -74,6 +75,7 @@ int lb_vip_cmp(const void *pa, const void *pb)
 	return memcmp(&a->addr, &b->addr, sizeof(a->addr));
 }
 
+/* Is @a a VIP of some service?  Context: rcu_read_lock. */
 bool lb_is_vip(const struct lb_cfg *cfg, u8 family, const union lb_addr *a)
 {
 	struct lb_vip key = { .addr = *a, .family = family };
@@ -133,6 +135,7 @@ const struct lb_backend_ref *lb_backend_find(const struct lb_cfg *cfg,
 	return *n ? &cfg->backends[lo] : NULL;
 }
 
+/* The target with id @id, or NULL.  Context: rcu_read_lock. */
 const struct lb_target *lb_cfg_target(const struct lb_cfg *cfg, u32 id)
 {
 	return id < cfg->n_ids ? cfg->by_id[id] : NULL;

@@ -10,6 +10,7 @@
 #include "lb.h"
 #include "conf.h"
 
+/* An empty configuration to build. */
 void lb_restore_init(struct lb_restore *r)
 {
 	INIT_LIST_HEAD(&r->services);

@@ -98,6 +98,7 @@ int lb_match_init(struct lb_match *m, u8 family,
 	return 0;
 }
 
+/* Do @a and @b match the same packets (the same service)? */
 bool lb_match_equal(const struct lb_match *a, const struct lb_match *b)
 {
 	return a->family == b->family && a->dplen == b->dplen &&
@@ -120,6 +121,7 @@ struct lb_svc_conf *lb_svc_conf_find_in(const struct list_head *services,
 	return NULL;
 }
 
+/* The namespace's service that matches exactly @m, or NULL. */
 struct lb_svc_conf *lb_svc_conf_find(struct lb_net *ln,
 				     const struct lb_match *m)
 {
@@ -137,6 +139,7 @@ bool lb_svc_conf_is_vip(const struct lb_svc_conf *sc)
 	return lb_fwds[sc->fwd]->backends;
 }
 
+/* Free @sc and its targets, giving their ids back. */
 void lb_svc_conf_free(struct lb_net *ln, struct lb_svc_conf *sc)
 {
 	struct lb_tgt_conf *tc, *tmp;
@@ -298,6 +301,14 @@ err_free:
 	return err;
 }
 
+/**
+ * lb_svc_del() - delete a service and its targets
+ * @ln: namespace state, locked
+ * @sc: the service
+ *
+ * Its flows move to whatever service matches them next.
+ * Return: 0, or a negative errno and nothing changed.
+ */
 int lb_svc_del(struct lb_net *ln, struct lb_svc_conf *sc)
 {
 	struct list_head *prev = sc->node.prev;

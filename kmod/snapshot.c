@@ -39,6 +39,7 @@ static int lb_match_specificity_cmp(const void *pa, const void *pb)
 	return !!b->iifname[0] - !!a->iifname[0];
 }
 
+/* Free a compiled service (NULL: nothing) and its counter references. */
 void lb_svc_free(struct lb_svc *svc)
 {
 	u32 i;
@@ -54,6 +55,14 @@ void lb_svc_free(struct lb_svc *svc)
 	kfree(svc);
 }
 
+/**
+ * lb_svc_compile() - the immutable copy of @sc the packet path reads
+ * @sc: the service as configured
+ *
+ * Its targets (an unreachable one with weight 0), their round-robin order
+ * and Maglev table, and references to the counters of @sc and its targets.
+ * Return: the compiled service, or NULL without memory.
+ */
 struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 {
 	struct lb_tgt_conf *tc;
@@ -119,6 +128,7 @@ err:
 
 /* Snapshots */
 
+/* Free a snapshot and the compiled services retired with it. */
 void lb_cfg_free(struct lb_cfg *cfg)
 {
 	struct lb_svc *svc, *tmp;

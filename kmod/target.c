@@ -23,6 +23,7 @@ struct lb_tgt_conf *lb_tgt_conf_find(const struct lb_svc_conf *sc, s64 id,
 	return NULL;
 }
 
+/* The backend @addr:@port of @sc, or NULL. */
 struct lb_tgt_conf *lb_backend_conf_find(const struct lb_svc_conf *sc,
 					 const union lb_addr *addr,
 					 __be16 port)
@@ -36,6 +37,7 @@ struct lb_tgt_conf *lb_backend_conf_find(const struct lb_svc_conf *sc,
 	return NULL;
 }
 
+/* Free @tc, giving its id back unless another target holds it too. */
 void lb_tgt_conf_free(struct lb_net *ln, struct lb_tgt_conf *tc)
 {
 	if (!tc->id_shared)
@@ -163,6 +165,17 @@ int lb_check_path(const struct lb_svc_conf *sc, u32 mark, u32 mask,
 	return 0;
 }
 
+/**
+ * lb_tgt_add() - add a path to a service
+ * @ln: namespace state, locked
+ * @sc: a service without backends
+ * @mark: the mark its packets get, within @mask
+ * @mask: the bits of the packet's mark to clear first
+ * @weight: its weight
+ * @extack: where a rejection is explained
+ *
+ * Return: 0 or a negative errno (nothing changed).
+ */
 int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
 	       u32 weight, struct netlink_ext_ack *extack)
 {
@@ -272,6 +285,17 @@ int lb_tgt_del(struct lb_net *ln, struct lb_svc_conf *sc,
 	return 0;
 }
 
+/**
+ * lb_tgt_update() - change a target's weight or a path's mask
+ * @ln: namespace state, locked
+ * @sc: its service
+ * @tc: the target
+ * @weight: new weight, or -1 to keep
+ * @mask: new mask (paths), or -1 to keep
+ * @extack: where a rejection is explained
+ *
+ * Existing flows keep their target.  Return: 0 or a negative errno.
+ */
 int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
 		  struct lb_tgt_conf *tc, s64 weight, s64 mask,
 		  struct netlink_ext_ack *extack)

@@ -93,13 +93,19 @@ static unsigned int lb_hook(void *priv, struct sk_buff *skb,
 	return lb_process(lb_net(state->net), skb, state->pf, state->in);
 }
 
-/* The destination address, to tell whether a translation changed it. */
-static void lb_daddr(const struct sk_buff *skb, u8 pf, union lb_addr *a)
+/*
+ * The destination address, to tell whether a translation changed it.
+ * Return: how many bytes of @a it wrote, the only ones to compare.
+ */
+static unsigned int lb_daddr(const struct sk_buff *skb, u8 pf,
+			     union lb_addr *a)
 {
-	if (pf == NFPROTO_IPV4)
+	if (pf == NFPROTO_IPV4) {
 		a->ip = ip_hdr(skb)->daddr;
-	else
-		a->in6 = ipv6_hdr(skb)->daddr;
+		return sizeof(a->ip);
+	}
+	a->in6 = ipv6_hdr(skb)->daddr;
+	return sizeof(a->in6);
 }
 
 static unsigned int lb_vip_hook(void *priv, struct sk_buff *skb,
@@ -107,18 +113,18 @@ static unsigned int lb_vip_hook(void *priv, struct sk_buff *skb,
 {
 	struct lb_net *ln = lb_net(state->net);
 	union lb_addr before, after;
-	unsigned int verdict;
+	unsigned int verdict, len;
 
 	if (!rcu_dereference(ln->cfg)->n_vips ||
 	    skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
-	lb_daddr(skb, state->pf, &before);
+	len = lb_daddr(skb, state->pf, &before);
 	verdict = lb_vip_in(ln, skb, state->pf, state->in);
 	if (verdict != NF_ACCEPT)
 		return verdict;
 	/* A route looked up already (by a tunnel, a bridge) is the VIP's. */
 	lb_daddr(skb, state->pf, &after);
-	if (memcmp(&before, &after, sizeof(before)))
+	if (memcmp(&before, &after, len))
 		skb_dst_drop(skb);
 	return NF_ACCEPT;
 }
@@ -257,8 +263,9 @@ int lb_hooks_want(struct lb_net *ln, const struct lb_cfg *cfg)
  * @ln: the namespace's state
  * @cfg: the published snapshot, or NULL for all of them
  *
- * Context: under @ln->lock, after @cfg is published; sleeps (a grace
- * period: no packet is in a hook when it returns).
+ * Context: under @ln->lock, after @cfg is published.  A packet may still
+ * be in a hook when this returns (nf_unregister_net_hooks() does not wait
+ * for them): what the hooks read is freed a grace period later.
  */
 void lb_hooks_trim(struct lb_net *ln, const struct lb_cfg *cfg)
 {

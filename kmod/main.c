@@ -108,6 +108,8 @@ static int __net_init lb_net_enter(struct net *net)
 
 err_state:
 	lb_net_quiesce(ln);
+	/* Packets already in the hooks may still read the state. */
+	synchronize_net();
 	lb_net_exit(ln);
 	return err;
 }

@@ -29,6 +29,7 @@
 #include <linux/netdevice.h>
 #include <linux/refcount.h>
 #include <net/netns/generic.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/lb.h>
 
 struct net;
@@ -480,13 +481,13 @@ extern const struct rhashtable_params lb_flow_params;
 int lb_flow_cache_init(void);
 void lb_flow_cache_exit(void);
 
-/* fwd_mark.c */
-int lb_mark_xmit(struct sk_buff *skb, const struct lb_pkt *pkt,
-		 const struct lb_target *t);
-
-/* fwd_nat.c */
-int lb_nat_xmit(struct sk_buff *skb, const struct lb_pkt *pkt,
-		const struct lb_target *t);
+/* fwd_mark.c, fwd_nat.c: called directly where retpolines make it pay */
+INDIRECT_CALLABLE_DECLARE(int lb_mark_xmit(struct sk_buff *skb,
+					   const struct lb_pkt *pkt,
+					   const struct lb_target *t));
+INDIRECT_CALLABLE_DECLARE(int lb_nat_xmit(struct sk_buff *skb,
+					  const struct lb_pkt *pkt,
+					  const struct lb_target *t));
 int lb_nat_rewrite(struct sk_buff *skb, const struct lb_pkt *pkt, bool dst,
 		   const union lb_addr *addr, __be16 port);
 int lb_nat_icmp(struct sk_buff *skb, const struct lb_pkt *pkt,

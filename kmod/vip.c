@@ -88,11 +88,13 @@ static unsigned int lb_vip_icmp_in(struct lb_net *ln,
 	struct lb_flow *f;
 
 	if (lb_parse_inner(skb, pkt, &inner))
-		return NF_DROP;
+		goto not_ours;
 	/* The client's tuple: the quoted reply turned around. */
 	lb_key_reverse(&key, &inner.key);
 	svc = lb_vip_svc_lookup(cfg, &key, in);
-	if (!svc || !svc->fwd->icmp_in)
+	if (!svc)
+		goto not_ours;
+	if (!svc->fwd->icmp_in)
 		return NF_DROP;
 	f = lb_flow_lookup(&ln->flows, &key);
 	if (f) {
@@ -105,6 +107,12 @@ static unsigned int lb_vip_icmp_in(struct lb_net *ln,
 	if (!t || svc->fwd->icmp_in(skb, pkt, &inner, t))
 		return NF_DROP;
 	return NF_ACCEPT;
+not_ours:
+	/*
+	 * About no service's flow: if the VIP is an address of this host,
+	 * the error is about its own traffic (PMTU discovery needs it).
+	 */
+	return lb_is_local(ln->net, &pkt->key) ? NF_ACCEPT : NF_DROP;
 }
 
 /**

@@ -296,7 +296,7 @@ struct lb_net {
 	u32 health_checks;
 	bool health_stopped;		/* the namespace is going */
 	u8 hooks;			/* hook.c: BIT(LB_HOOKS_*) registered */
-	u64 event_drops;		/* netlink.c: events not allocated */
+	u64 event_drops;		/* nl_event.c: events not allocated */
 };
 
 /* hook.c's sets of netfilter hooks, each registered while it is needed. */
@@ -461,7 +461,7 @@ unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
 int lb_hooks_want(struct lb_net *ln, const struct lb_cfg *cfg);
 void lb_hooks_trim(struct lb_net *ln, const struct lb_cfg *cfg);
 
-/* netlink.c */
+/* netlink.c, nl_*.c (their own prototypes: netlink.h) */
 int lb_nl_restore_attrs(struct lb_net *ln, const struct nlattr *head, int len,
 			struct netlink_ext_ack *extack);
 int lb_genl_register(void);

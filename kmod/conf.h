@@ -107,7 +107,7 @@ void lb_health_exit(struct lb_net *ln);
 int lb_health_register(void);
 void lb_health_unregister(void);
 
-/* netlink.c */
+/* netlink.c, nl_*.c (their own prototypes: netlink.h) */
 int lb_nl_restore_attrs(struct lb_net *ln, const struct nlattr *head, int len,
 			struct netlink_ext_ack *extack);
 int lb_genl_register(void);

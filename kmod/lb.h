@@ -313,7 +313,7 @@ struct lb_net {
 	u32 health_checks;
 	bool health_stopped;		/* the namespace is going */
 	u8 hooks;			/* hook.c: BIT(LB_HOOKS_*) registered */
-	u64 event_drops;		/* netlink.c: events not allocated */
+	u64 event_drops;		/* nl_event.c: events not allocated */
 };
 
 /* hook.c's sets of netfilter hooks, each registered while it is needed. */

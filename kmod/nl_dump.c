@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lb: replies.  LB_CMD_SVC_GET of one service or a dump of them all;
+ * LB_CMD_INFO_GET; LB_CMD_FLOW_GET, a dump of the flow table.
+ */
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+#include "netlink.h"
+
+#define LB_NL_STATS_SIZE \
+	(nla_total_size(0) + 8 * nla_total_size_64bit(sizeof(u64)))
+#define LB_NL_TGT_SIZE		(LB_NL_TGT_BARE_SIZE + LB_NL_STATS_SIZE)
+
+static int lb_nl_put_stats(struct sk_buff *skb, int type,
+			   const struct lb_stats *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_PACKETS, s->packets,
+			      LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_BYTES, s->bytes, LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWS_CREATED, s->flows_created,
+			      LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWS_ACTIVE, s->flows_active,
+			      LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_FALLBACKS, s->fallbacks,
+			      LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_FLOWLET_SWITCHES,
+			      s->flowlet_switches, LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_REPLY_PACKETS,
+			      s->reply_packets, LB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, LB_STATS_A_REPLY_BYTES, s->reply_bytes,
+			      LB_STATS_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int lb_nl_put_match(struct sk_buff *skb, const struct lb_match *m)
+{
+	int alen = m->family == AF_INET ? 4 : 16;
+
+	if (m->family &&
+	    (nla_put_u8(skb, LB_SVC_A_FAMILY, m->family) ||
+	     nla_put(skb, LB_SVC_A_DADDR, alen, &m->daddr) ||
+	     nla_put_u8(skb, LB_SVC_A_DPLEN, m->dplen)))
+		return -EMSGSIZE;
+	if (m->splen &&
+	    (nla_put(skb, LB_SVC_A_SADDR, alen, &m->saddr) ||
+	     nla_put_u8(skb, LB_SVC_A_SPLEN, m->splen)))
+		return -EMSGSIZE;
+	if (m->proto && nla_put_u8(skb, LB_SVC_A_PROTO, m->proto))
+		return -EMSGSIZE;
+	if (m->dport && nla_put_u16(skb, LB_SVC_A_DPORT, ntohs(m->dport)))
+		return -EMSGSIZE;
+	if (m->iifname[0] && nla_put_string(skb, LB_SVC_A_IIFNAME, m->iifname))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Whether @tc can be reached, and through which interfaces (health.c). */
+static int lb_nl_put_reach(struct sk_buff *skb, struct net *net,
+			   const struct lb_tgt_conf *tc)
+{
+	char names[LB_PROBES][IFNAMSIZ] = {};
+	int i, j, err = 0;
+
+	if (tc->down && nla_put_flag(skb, LB_TGT_A_DOWN))
+		return -EMSGSIZE;
+	if (!net)
+		return 0;
+	rcu_read_lock();
+	for (i = 0; i < LB_PROBES; i++) {
+		struct net_device *dev;
+
+		dev = tc->ifindex[i] ?
+		      dev_get_by_index_rcu(net, tc->ifindex[i]) : NULL;
+		if (dev)
+			strscpy(names[i], dev->name, IFNAMSIZ);
+	}
+	rcu_read_unlock();
+	/* Each interface once. */
+	for (i = 0; i < LB_PROBES && !err; i++) {
+		for (j = 0; j < i && strcmp(names[i], names[j]); j++)
+			;
+		if (names[i][0] && j == i)
+			err = nla_put_string(skb, LB_TGT_A_IFNAME, names[i]);
+	}
+	return err;
+}
+
+/**
+ * lb_nl_put_tgt() - a target, as LB_A_TGT
+ * @skb: the message
+ * @net: the namespace that names its interfaces, or NULL: none named
+ * @tc: the target
+ * @family: its service's
+ * @s: if not NULL, receives the target's counters, which are put too
+ *
+ * Return: 0, or -EMSGSIZE with @skb as it was.
+ */
+int lb_nl_put_tgt(struct sk_buff *skb, struct net *net,
+		  const struct lb_tgt_conf *tc, u8 family, struct lb_stats *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, LB_A_TGT);
+
+	if (s)
+		lb_stats_read(tc->cnt->pcpu, s);
+	if (!nest ||
+	    nla_put_u32(skb, LB_TGT_A_ID, tc->id) ||
+	    nla_put_u32(skb, LB_TGT_A_WEIGHT, tc->weight) ||
+	    (s && lb_nl_put_stats(skb, LB_TGT_A_STATS, s)))
+		goto cancel;
+	if (lb_tgt_conf_is_backend(tc) ?
+	    nla_put(skb, LB_TGT_A_ADDR, family == AF_INET ? 4 : 16,
+		    &tc->addr) ||
+	    nla_put_u16(skb, LB_TGT_A_PORT, ntohs(tc->port)) :
+	    nla_put_u32(skb, LB_TGT_A_MARK, tc->mark) ||
+	    nla_put_u32(skb, LB_TGT_A_MASK, tc->mask))
+		goto cancel;
+	if (lb_nl_put_reach(skb, net, tc))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* A service's match and settings, inside its LB_A_SVC. */
+static int lb_nl_put_settings(struct sk_buff *skb,
+			      const struct lb_svc_conf *sc)
+{
+	if (lb_nl_put_match(skb, &sc->m) ||
+	    nla_put_u8(skb, LB_SVC_A_MODE, sc->mode) ||
+	    nla_put_u8(skb, LB_SVC_A_SCHED, sc->sched) ||
+	    nla_put_u32(skb, LB_SVC_A_FLOWLET_US, sc->flowlet_us) ||
+	    (lb_svc_conf_is_vip(sc) &&
+	     nla_put_flag(skb, LB_SVC_A_NAT)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * lb_nl_put_svc() - a service, as LB_A_SVC, in one piece
+ * @skb: the message
+ * @net: the namespace that names its targets' interfaces, or NULL
+ * @sc: the service
+ * @what: LB_NL_TARGETS, LB_NL_STATS: what to put besides its match and
+ *	settings
+ *
+ * Return: 0, or -EMSGSIZE: the caller cancels the message.
+ */
+int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
+		  const struct lb_svc_conf *sc, unsigned int what)
+{
+	struct lb_stats s, ts, *tsp = what & LB_NL_STATS ? &ts : NULL;
+	struct nlattr *svc, *tgts;
+	struct lb_tgt_conf *tc;
+	u64 active = 0;
+
+	svc = nla_nest_start(skb, LB_A_SVC);
+	if (!svc || lb_nl_put_settings(skb, sc))
+		return -EMSGSIZE;
+	if (what & LB_NL_TARGETS) {
+		tgts = nla_nest_start(skb, LB_SVC_A_TARGETS);
+		if (!tgts)
+			return -EMSGSIZE;
+		list_for_each_entry(tc, &sc->targets, node) {
+			if (lb_nl_put_tgt(skb, net, tc, sc->m.family, tsp))
+				return -EMSGSIZE;
+			if (tsp)
+				active += ts.flows_active;
+		}
+		nla_nest_end(skb, tgts);
+	}
+	if (what & LB_NL_STATS) {
+		/* A service's active flows are its targets'. */
+		lb_stats_read(sc->cnt->pcpu, &s);
+		s.flows_active = active;
+		if (lb_nl_put_stats(skb, LB_SVC_A_STATS, &s))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, svc);
+	return 0;
+}
+
+static int lb_nl_fill_svc(struct sk_buff *skb, struct net *net, u32 portid,
+			  u32 seq, int flags, const struct lb_svc_conf *sc)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &lb_genl_family, flags,
+			  LB_CMD_SVC_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (lb_nl_put_svc(skb, net, sc, LB_NL_TARGETS | LB_NL_STATS)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/**
+ * lb_nl_svc_get() - LB_CMD_SVC_GET without NLM_F_DUMP: one service
+ * @skb: the request
+ * @info: its attributes; LB_A_SVC names the service as in other requests
+ *
+ * Return: 0, or a negative errno (explained in @info's extack).
+ */
+int lb_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	struct lb_svc_conf *sc;
+	struct sk_buff *msg = NULL;
+	int err;
+
+	err = lb_nl_parse_svc(info->attrs[LB_A_SVC], tb, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&ln->lock);
+	sc = lb_nl_svc(ln, info->attrs[LB_A_SVC], tb, info->extack);
+	if (IS_ERR(sc)) {
+		err = PTR_ERR(sc);
+		goto unlock;
+	}
+	msg = nlmsg_new(NLMSG_GOODSIZE + sc->n_targets * LB_NL_TGT_SIZE,
+			GFP_KERNEL);
+	err = msg ? lb_nl_fill_svc(msg, genl_info_net(info), info->snd_portid,
+				   info->snd_seq, 0, sc) : -ENOMEM;
+unlock:
+	mutex_unlock(&ln->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/**
+ * lb_nl_svc_dump() - the next part of a service dump
+ * @skb: the part, filled with as many services as fit
+ * @cb: the dump; cb->args[0]: services already dumped
+ *
+ * Return: the part's length, 0 when the dump is done, or a negative errno.
+ */
+int lb_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct lb_net *ln = lb_net(sock_net(skb->sk));
+	struct lb_svc_conf *sc;
+	long i = 0;
+	int err = 0;
+
+	mutex_lock(&ln->lock);
+	list_for_each_entry(sc, &ln->services, node) {
+		if (i++ < cb->args[0])
+			continue;
+		err = lb_nl_fill_svc(skb, sock_net(skb->sk),
+				     NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI, sc);
+		if (err)
+			break;
+		cb->args[0] = i;
+	}
+	mutex_unlock(&ln->lock);
+	/* A service too big for an empty message is an error, not a loop. */
+	return err && !skb->len ? err : skb->len;
+}
+
+/**
+ * lb_nl_info_get() - LB_CMD_INFO_GET: namespace-wide settings and figures
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0, or a negative errno.
+ */
+int lb_nl_info_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	u64 vip_drops, nat_drops;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &lb_genl_family, 0, LB_CMD_INFO_GET);
+	if (!hdr)
+		goto err;
+	nest = nla_nest_start(msg, LB_A_INFO);
+	lb_ns_stats_read(ln, &vip_drops, &nat_drops);
+	mutex_lock(&ln->lock);
+	if (!nest ||
+	    nla_put_u32(msg, LB_INFO_A_FLOWS, lb_flow_count(&ln->flows)) ||
+	    nla_put_u32(msg, LB_INFO_A_FLOW_MAX, ln->flows.max) ||
+	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_TCP, lb_defaults.timeout_tcp) ||
+	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_TCP_SYN,
+			lb_defaults.timeout_tcp_syn) ||
+	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_TCP_CLOSE,
+			lb_defaults.timeout_tcp_close) ||
+	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_UDP, lb_defaults.timeout_udp) ||
+	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_OTHER,
+			lb_defaults.timeout_other) ||
+	    nla_put_u32(msg, LB_INFO_A_SERVICES, ln->n_services) ||
+	    nla_put_u64_64bit(msg, LB_INFO_A_VIP_DROPS, vip_drops,
+			      LB_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, LB_INFO_A_NAT_DROPS, nat_drops,
+			      LB_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, LB_INFO_A_EVENT_DROPS, ln->event_drops,
+			      LB_INFO_A_PAD)) {
+		mutex_unlock(&ln->lock);
+		goto err;
+	}
+	mutex_unlock(&ln->lock);
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/**
+ * lb_nl_flow_start() - a flow dump begins
+ * @cb: the dump; cb->args[0] gets the iterator it walks the table with
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int lb_nl_flow_start(struct netlink_callback *cb)
+{
+	struct lb_net *ln = lb_net(sock_net(cb->skb->sk));
+	struct rhashtable_iter *iter;
+
+	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
+	if (!iter)
+		return -ENOMEM;
+	rhashtable_walk_enter(&ln->flows.ht, iter);
+	cb->args[0] = (long)iter;
+	return 0;
+}
+
+/**
+ * lb_nl_flow_done() - a flow dump ends: its iterator goes
+ * @cb: the dump
+ *
+ * Return: 0.
+ */
+int lb_nl_flow_done(struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+
+	if (iter) {
+		rhashtable_walk_exit(iter);
+		kfree(iter);
+	}
+	return 0;
+}
+
+static int lb_nl_fill_flow(struct sk_buff *skb, struct netlink_callback *cb,
+			   const struct lb_flow *f, u32 now)
+{
+	const struct lb_flow_key *k = &f->key;
+	int alen = k->family == AF_INET ? 4 : 16;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &lb_genl_family, NLM_F_MULTI, LB_CMD_FLOW_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, LB_A_FLOW);
+	if (!nest ||
+	    nla_put_u8(skb, LB_FLOW_A_FAMILY, k->family) ||
+	    nla_put_u8(skb, LB_FLOW_A_PROTO, k->proto) ||
+	    nla_put(skb, LB_FLOW_A_SADDR, alen, &k->saddr) ||
+	    nla_put(skb, LB_FLOW_A_DADDR, alen, &k->daddr) ||
+	    nla_put_u16(skb, LB_FLOW_A_SPORT, ntohs(k->sport)) ||
+	    nla_put_u16(skb, LB_FLOW_A_DPORT, ntohs(k->dport)) ||
+	    nla_put_u32(skb, LB_FLOW_A_TGT_ID, READ_ONCE(f->tgt_id)) ||
+	    nla_put_u32(skb, LB_FLOW_A_IDLE_MS,
+			jiffies_to_msecs(max_t(s32, now - READ_ONCE(f->seen),
+					       0))) ||
+	    (lb_flow_closing(f) && nla_put_flag(skb, LB_FLOW_A_CLOSING))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/**
+ * lb_nl_flow_dump() - the next part of a flow dump
+ * @skb: the part, filled with as many flows as fit
+ * @cb: the dump
+ *
+ * Flows come and go while the table is walked: a dump is not a snapshot.
+ * Return: the part's length, 0 when the dump is done.
+ */
+int lb_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+	u32 now = (u32)jiffies;
+	struct lb_flow *f;
+
+	rhashtable_walk_start(iter);
+	for (;;) {
+		/* Peek, so a flow that does not fit is sent next time. */
+		f = rhashtable_walk_peek(iter);
+		if (IS_ERR(f) && PTR_ERR(f) == -EAGAIN)
+			continue;
+		if (IS_ERR_OR_NULL(f) || lb_nl_fill_flow(skb, cb, f, now))
+			break;
+		rhashtable_walk_next(iter);
+	}
+	rhashtable_walk_stop(iter);
+	return skb->len;
+}

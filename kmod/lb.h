@@ -314,6 +314,7 @@ struct lb_net {
 	bool health_stopped;		/* the namespace is going */
 	u8 hooks;			/* hook.c: BIT(LB_HOOKS_*) registered */
 	u64 event_drops;		/* nl_event.c: events not allocated */
+	u32 gen;			/* publications, never 0 after one: dumps */
 };
 
 /* hook.c's sets of netfilter hooks, each registered while it is needed. */

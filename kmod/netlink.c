@@ -48,6 +48,7 @@ const struct nla_policy lb_svc_policy[LB_SVC_A_MAX + 1] = {
 	[LB_SVC_A_TARGETS] = NLA_POLICY_NESTED_ARRAY(lb_tgt_policy),
 	[LB_SVC_A_STATS] = LB_REPLY_ONLY("counters"),
 	[LB_SVC_A_NAT] = { .type = NLA_FLAG },
+	[LB_SVC_A_TGT_FIRST] = LB_REPLY_ONLY("dump positions"),
 };
 
 static const struct nla_policy lb_policy[LB_A_MAX + 1] = {
@@ -237,7 +238,9 @@ static const struct genl_ops lb_genl_ops[] = {
 	{
 		.cmd = LB_CMD_SVC_GET,
 		.doit = lb_nl_svc_get,
+		.start = lb_nl_svc_dump_start,
 		.dumpit = lb_nl_svc_dump,
+		.done = lb_nl_svc_dump_done,
 	},
 	{
 		.cmd = LB_CMD_SVC_NEW,

@@ -1,13 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lb: replies.  LB_CMD_SVC_GET of one service or a dump of them all;
- * LB_CMD_INFO_GET; LB_CMD_FLOW_GET, a dump of the flow table.
+ * lb: replies.  LB_CMD_SVC_GET of one service, or a dump of them all or
+ * of one; LB_CMD_INFO_GET; LB_CMD_FLOW_GET, a dump of the flow table.
+ *
+ * A dump is read in parts, each as large as netlink makes it: the
+ * reader's buffer, at most 32 KiB, or about 4 KiB for a fresh socket's
+ * first read.  A service is one message when it fits a part; else its
+ * targets are spread over messages of their own (the layout is in
+ * include/uapi/linux/lb.h).  Parts resume by position, so each part is
+ * stamped with the configuration's generation (lb_net.gen) and netlink
+ * flags NLM_F_DUMP_INTR on what follows a change: the reader starts
+ * again, rather than miss a service or a target.
  */
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 #include "netlink.h"
+
+/* The largest reply of a doit: what a dump message can be (see above). */
+#define LB_NL_REPLY_MAX		32768
 
 #define LB_NL_STATS_SIZE \
 	(nla_total_size(0) + 8 * nla_total_size_64bit(sizeof(u64)))
@@ -188,36 +200,23 @@ int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
 	return 0;
 }
 
-static int lb_nl_fill_svc(struct sk_buff *skb, struct net *net, u32 portid,
-			  u32 seq, int flags, const struct lb_svc_conf *sc)
-{
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &lb_genl_family, flags,
-			  LB_CMD_SVC_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (lb_nl_put_svc(skb, net, sc, LB_NL_TARGETS | LB_NL_STATS)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
 /**
  * lb_nl_svc_get() - LB_CMD_SVC_GET without NLM_F_DUMP: one service
  * @skb: the request
  * @info: its attributes; LB_A_SVC names the service as in other requests
  *
+ * The reply is one message of at most LB_NL_REPLY_MAX bytes, so that the
+ * buffer a dump needs reads it; a service too large for that is refused,
+ * with the advice to dump it.
  * Return: 0, or a negative errno (explained in @info's extack).
  */
 int lb_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct lb_net *ln = lb_net(genl_info_net(info));
 	struct nlattr *tb[LB_SVC_A_MAX + 1];
-	struct lb_svc_conf *sc;
 	struct sk_buff *msg = NULL;
+	struct lb_svc_conf *sc;
+	void *hdr;
 	int err;
 
 	err = lb_nl_parse_svc(info->attrs[LB_A_SVC], tb, info->extack);
@@ -229,10 +228,23 @@ int lb_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(sc);
 		goto unlock;
 	}
-	msg = nlmsg_new(NLMSG_GOODSIZE + sc->n_targets * LB_NL_TGT_SIZE,
-			GFP_KERNEL);
-	err = msg ? lb_nl_fill_svc(msg, genl_info_net(info), info->snd_portid,
-				   info->snd_seq, 0, sc) : -ENOMEM;
+	msg = nlmsg_new(min_t(size_t, LB_NL_REPLY_MAX, NLMSG_GOODSIZE +
+			      sc->n_targets * LB_NL_TGT_SIZE), GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto unlock;
+	}
+	hdr = genlmsg_put_reply(msg, info, &lb_genl_family, 0,
+				LB_CMD_SVC_GET);
+	if (!hdr || lb_nl_put_svc(msg, genl_info_net(info), sc,
+				  LB_NL_TARGETS | LB_NL_STATS) ||
+	    msg->len > LB_NL_REPLY_MAX) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the service is too large for one message: dump it (NLM_F_DUMP, with LB_A_SVC naming it)");
+		err = -EMSGSIZE;
+		goto unlock;
+	}
+	genlmsg_end(msg, hdr);
 unlock:
 	mutex_unlock(&ln->lock);
 	if (err) {
@@ -242,34 +254,202 @@ unlock:
 	return genlmsg_reply(msg, info);
 }
 
+/* Where a service dump is, in cb->ctx (zeroed when it starts). */
+struct lb_nl_svc_dump {
+	struct lb_match *sel;	/* the one service dumped, or NULL: all */
+	u32 svc;		/* services sent whole */
+	u32 tgt;		/* targets sent of the next one */
+	u64 active;		/* their active flows */
+};
+
+static struct lb_nl_svc_dump *lb_nl_svc_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct lb_nl_svc_dump) > sizeof(cb->ctx));
+	return (struct lb_nl_svc_dump *)cb->ctx;
+}
+
+/**
+ * lb_nl_svc_dump_start() - a service dump begins
+ * @cb: the dump
+ *
+ * The request's LB_A_SVC, if any, names the one service to dump, as it
+ * names one for other requests; it must exist now.
+ * Return: 0, or a negative errno (explained): the dump does not start.
+ */
+int lb_nl_svc_dump_start(struct netlink_callback *cb)
+{
+	struct lb_net *ln = lb_net(sock_net(cb->skb->sk));
+	struct lb_nl_svc_dump *d = lb_nl_svc_dump_ctx(cb);
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	const struct nlattr *nla;
+	struct lb_svc_conf *sc;
+	int err;
+
+	/* Validated against the family's policy by genetlink. */
+	nla = nlmsg_find_attr(cb->nlh, GENL_HDRLEN, LB_A_SVC);
+	if (!nla)
+		return 0;
+	err = lb_nl_parse_svc(nla, tb, cb->extack);
+	if (err)
+		return err;
+	d->sel = kmalloc(sizeof(*d->sel), GFP_KERNEL);
+	if (!d->sel)
+		return -ENOMEM;
+	mutex_lock(&ln->lock);
+	sc = lb_nl_svc(ln, nla, tb, cb->extack);
+	if (!IS_ERR(sc))
+		*d->sel = sc->m;
+	mutex_unlock(&ln->lock);
+	if (IS_ERR(sc)) {
+		/* A dump that does not start is not done either. */
+		kfree(d->sel);
+		d->sel = NULL;
+		return PTR_ERR(sc);
+	}
+	return 0;
+}
+
+/**
+ * lb_nl_svc_dump_done() - a service dump ends
+ * @cb: the dump
+ *
+ * Return: 0.
+ */
+int lb_nl_svc_dump_done(struct netlink_callback *cb)
+{
+	kfree(lb_nl_svc_dump_ctx(cb)->sel);
+	return 0;
+}
+
+/*
+ * A dump's message of @sc: its match and settings, its targets from d->tgt
+ * on as far as they fit, and after the last one its counters, whose
+ * active flows are those of its targets as they were put.  A service that
+ * does not fit whole after other messages waits for the next part, so it
+ * is split only when a part of its own is too small; each message of a
+ * split service holds at least one target.
+ * Return: 0 when the service is done, -EMSGSIZE when @skb is full (d->tgt
+ * says how far the service went).
+ */
+static int lb_nl_dump_svc(struct sk_buff *skb, struct netlink_callback *cb,
+			  struct net *net, const struct lb_svc_conf *sc)
+{
+	struct lb_nl_svc_dump *d = lb_nl_svc_dump_ctx(cb);
+	u64 active = 0, last_active = 0;
+	struct nlattr *svc, *tgts;
+	bool alone = !skb->len;
+	unsigned char *last = NULL;
+	struct lb_tgt_conf *tc;
+	u32 i = 0, n = 0;
+	struct lb_stats s;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &lb_genl_family, NLM_F_MULTI, LB_CMD_SVC_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	svc = nla_nest_start(skb, LB_A_SVC);
+	if (!svc || lb_nl_put_settings(skb, sc) ||
+	    (d->tgt && nla_put_u32(skb, LB_SVC_A_TGT_FIRST, d->tgt)))
+		goto cancel;
+	tgts = nla_nest_start(skb, LB_SVC_A_TARGETS);
+	if (!tgts)
+		goto cancel;
+	list_for_each_entry(tc, &sc->targets, node) {
+		if (i++ < d->tgt)
+			continue;
+		last = skb_tail_pointer(skb);
+		if (lb_nl_put_tgt(skb, net, tc, sc->m.family, &s))
+			break;
+		last_active = s.flows_active;
+		active += last_active;
+		n++;
+	}
+	nla_nest_end(skb, tgts);
+	/* Past its end if targets went since the last part (flagged). */
+	if (d->tgt + n >= sc->n_targets) {
+		lb_stats_read(sc->cnt->pcpu, &s);
+		s.flows_active = d->active + active;
+		if (!lb_nl_put_stats(skb, LB_SVC_A_STATS, &s)) {
+			nla_nest_end(skb, svc);
+			genl_dump_check_consistent(cb, hdr);
+			genlmsg_end(skb, hdr);
+			d->tgt = 0;
+			d->active = 0;
+			return 0;
+		}
+		/* The counters go with the last target, in the next part. */
+		if (n) {
+			nlmsg_trim(skb, last);
+			nla_nest_end(skb, tgts);
+			active -= last_active;
+			n--;
+		}
+	}
+	if (!n || (!alone && !d->tgt))
+		goto cancel;
+	nla_nest_end(skb, svc);
+	genl_dump_check_consistent(cb, hdr);
+	genlmsg_end(skb, hdr);
+	d->tgt += n;
+	d->active += active;
+	return -EMSGSIZE;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/**
+ * lb_nl_svc_dump_ln() - the next part of a service dump of @ln
+ * @ln: the namespace dumped
+ * @skb: the part, filled with as many messages as fit
+ * @cb: the dump
+ *
+ * lb_nl_svc_dump() for the namespace of its socket; unit tests call it.
+ * Return: the part's length, 0 when the dump is done, or a negative errno.
+ */
+int lb_nl_svc_dump_ln(struct lb_net *ln, struct sk_buff *skb,
+		      struct netlink_callback *cb)
+{
+	struct lb_nl_svc_dump *d = lb_nl_svc_dump_ctx(cb);
+	struct lb_svc_conf *sc;
+	u32 i = 0;
+	int err = 0;
+
+	mutex_lock(&ln->lock);
+	/* What changed since the last part flags what follows. */
+	cb->seq = ln->gen;
+	if (d->sel) {
+		sc = lb_svc_conf_find(ln, d->sel);
+		if (sc && !d->svc) {
+			err = lb_nl_dump_svc(skb, cb, ln->net, sc);
+			d->svc = !err;
+		}
+	} else {
+		list_for_each_entry(sc, &ln->services, node) {
+			if (i++ < d->svc)
+				continue;
+			err = lb_nl_dump_svc(skb, cb, ln->net, sc);
+			if (err)
+				break;
+			d->svc++;
+		}
+	}
+	mutex_unlock(&ln->lock);
+	/* Nothing fits an empty part: an error, not a loop. */
+	return err && !skb->len ? err : skb->len;
+}
+
 /**
  * lb_nl_svc_dump() - the next part of a service dump
- * @skb: the part, filled with as many services as fit
- * @cb: the dump; cb->args[0]: services already dumped
+ * @skb: the part
+ * @cb: the dump
  *
  * Return: the part's length, 0 when the dump is done, or a negative errno.
  */
 int lb_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct lb_net *ln = lb_net(sock_net(skb->sk));
-	struct lb_svc_conf *sc;
-	long i = 0;
-	int err = 0;
-
-	mutex_lock(&ln->lock);
-	list_for_each_entry(sc, &ln->services, node) {
-		if (i++ < cb->args[0])
-			continue;
-		err = lb_nl_fill_svc(skb, sock_net(skb->sk),
-				     NETLINK_CB(cb->skb).portid,
-				     cb->nlh->nlmsg_seq, NLM_F_MULTI, sc);
-		if (err)
-			break;
-		cb->args[0] = i;
-	}
-	mutex_unlock(&ln->lock);
-	/* A service too big for an empty message is an error, not a loop. */
-	return err && !skb->len ? err : skb->len;
+	return lb_nl_svc_dump_ln(lb_net(sock_net(skb->sk)), skb, cb);
 }
 
 /**

@@ -240,6 +240,7 @@ struct lb_cfg *lb_cfg_publish(struct lb_net *ln, struct lb_cfg *cfg)
 		return ERR_PTR(err);
 	}
 	old = rcu_replace_pointer(ln->cfg, cfg, lockdep_is_held(&ln->lock));
+	ln->gen = ln->gen + 1 ?: 1;	/* dumps: netlink's 0 is "not yet" */
 	lb_hooks_trim(ln, cfg);
 	return old;
 }

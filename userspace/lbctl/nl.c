@@ -22,7 +22,11 @@
 
 /* Requests are small: even 256 weights take 2 KiB (restore: nl_request_in). */
 #define NL_TX_SIZE	8192
-/* Dump messages are at most 32 KiB; a service with 256 paths is ~29 KiB. */
+/*
+ * Replies are at most 32 KiB (a dump splits a service too large for one
+ * message); events up to about 33 KiB (a service's 256 targets, without
+ * counters).
+ */
 #define NL_RX_SIZE	65536
 
 struct nl {

@@ -167,7 +167,11 @@ static int service_attr(const struct nlattr *attr, void *data)
 		svc->has_targets = true;
 		return mnl_attr_parse_nested(attr, targets_attr, svc);
 	case LB_SVC_A_STATS:
+		svc->has_stats = true;
 		return mnl_attr_parse_nested(attr, counter_attr, &svc->stats);
+	case LB_SVC_A_TGT_FIRST:
+		svc->continues = true;
+		return u32_attr(attr, &svc->first_target);
 	}
 	return MNL_CB_OK;
 }
@@ -221,21 +225,65 @@ int info_parse(const struct nlattr *attr, struct info *info)
 	return mnl_attr_parse_nested(attr, info_attr, info);
 }
 
-static int reply_attr(const struct nlattr *attr, void *data)
+/*
+ * A dump message with the next targets of the service before it (a
+ * service too large for one message, include/uapi/linux/lb.h): they are
+ * appended, and the counters, which come with the last, taken.
+ */
+static int service_continue(struct snapshot *s, const struct service *part)
 {
-	struct snapshot *s = data;
-	struct service *services, *svc;
+	struct service *svc;
+	struct target *targets;
+	unsigned int i;
 
-	switch (mnl_attr_get_type(attr)) {
-	case LB_A_SVC:
-		services = grow(s->services, s->nservices, sizeof(*svc));
-		if (!services) {
+	if (!s->nservices)
+		return nl_bad_reply();
+	svc = &s->services[s->nservices - 1];
+	if (!match_equal(&svc->match, &part->match) ||
+	    part->first_target != svc->ntargets || svc->has_stats)
+		return nl_bad_reply();
+	for (i = 0; i < part->ntargets; i++) {
+		targets = grow(svc->targets, svc->ntargets, sizeof(*targets));
+		if (!targets) {
 			errno = ENOMEM;
 			return MNL_CB_ERROR;
 		}
-		s->services = services;
-		svc = &services[s->nservices++];
-		return service_parse(attr, svc);
+		svc->targets = targets;
+		targets[svc->ntargets++] = part->targets[i];
+	}
+	if (part->has_stats) {
+		svc->has_stats = true;
+		svc->stats = part->stats;
+	}
+	return MNL_CB_OK;
+}
+
+static int reply_attr(const struct nlattr *attr, void *data)
+{
+	struct snapshot *s = data;
+	struct service *services, svc;
+	int ret;
+
+	switch (mnl_attr_get_type(attr)) {
+	case LB_A_SVC:
+		ret = service_parse(attr, &svc);
+		if (ret >= 0 && svc.continues) {
+			ret = service_continue(s, &svc);
+			free(svc.targets);
+			return ret;
+		}
+		if (ret >= 0) {
+			services = grow(s->services, s->nservices,
+					sizeof(svc));
+			if (services) {
+				s->services = services;
+				services[s->nservices++] = svc;
+				return MNL_CB_OK;
+			}
+			errno = ENOMEM;
+		}
+		free(svc.targets);
+		return MNL_CB_ERROR;
 	case LB_A_INFO:
 		s->has_info = true;
 		return info_parse(attr, &s->info);
@@ -247,6 +295,9 @@ static int reply(const struct nlmsghdr *nlh, void *data)
 {
 	return nl_parse(nlh, reply_attr, data);
 }
+
+/* A dump the configuration keeps changing under is given up after this. */
+#define DUMP_TRIES	5
 
 static int read_once(struct nl *nl, const struct match *sel, bool info,
 		     struct snapshot *s)
@@ -261,15 +312,21 @@ static int read_once(struct nl *nl, const struct match *sel, bool info,
 		if (ret < 0)
 			return ret;
 	}
+	/*
+	 * A dump, even of one service: its reply may take several messages
+	 * (a service with many targets), where a plain get's is one.
+	 */
+	nlh = nl_request(nl, LB_CMD_SVC_GET, NLM_F_DUMP);
 	if (sel && sel->given) {
-		nlh = nl_request(nl, LB_CMD_SVC_GET, NLM_F_ACK);
 		nest = mnl_attr_nest_start(nlh, LB_A_SVC);
 		match_put(nlh, sel);
 		mnl_attr_nest_end(nlh, nest);
-	} else {
-		nlh = nl_request(nl, LB_CMD_SVC_GET, NLM_F_DUMP);
 	}
-	return nl_talk(nl, nlh, reply, s);
+	ret = nl_talk(nl, nlh, reply, s);
+	/* A module that dumps every service whatever the request names. */
+	if (!ret && sel)
+		snapshot_select(s, sel);
+	return ret;
 }
 
 int snapshot_read(struct nl *nl, const struct match *sel, bool info,
@@ -284,13 +341,21 @@ int snapshot_read(struct nl *nl, const struct match *sel, bool info,
 		if (!ret)
 			return EXIT_OK;
 		snapshot_free(s);
-		/* A dump that raced with a change starts over. */
-		if (ret != -EINTR || ++tries == 5)
+		/*
+		 * A dump that raced with a change (NLM_F_DUMP_INTR) starts
+		 * over, on a fresh socket: the rest of the old one is not
+		 * read as the new one's.
+		 */
+		if (ret != -EINTR || ++tries == DUMP_TRIES)
 			break;
 		if (nl_reset(nl) < 0)
 			return EXIT_ERR;
 	}
-	nl_perror(nl);
+	if (ret == -EINTR)
+		error_msg("the configuration changed during each of %u dumps; try again",
+			  DUMP_TRIES);
+	else
+		nl_perror(nl);
 	return EXIT_ERR;
 }
 

@@ -58,7 +58,11 @@ struct service {
 	bool has_targets;	/* LB_SVC_A_TARGETS came (events: not always) */
 	struct target *targets;
 	unsigned int ntargets;
+	bool has_stats;		/* LB_SVC_A_STATS came */
 	struct counters stats;
+	/* LB_SVC_A_TGT_FIRST: a dump message that continues a service */
+	bool continues;
+	uint32_t first_target;
 };
 
 struct info {
@@ -75,7 +79,8 @@ struct snapshot {
 
 /*
  * Every service, or with @sel->given only the one it names; with @info
- * also the namespace info.  EXIT_OK, or EXIT_ERR with the reason said.
+ * also the namespace info.  A dump the configuration changed under is
+ * read again, a few times.  EXIT_OK, or EXIT_ERR with the reason said.
  */
 int snapshot_read(struct nl *nl, const struct match *sel, bool info,
 		  struct snapshot *s);

@@ -167,7 +167,24 @@ enum lb_fwd {
 /**
  * enum lb_cmd - generic netlink commands
  * @LB_CMD_SVC_GET: get one service (LB_A_SVC names it) or dump all.
- *	Replies carry LB_A_SVC with its targets and counters nested.
+ *	Replies carry LB_A_SVC with its targets and counters nested.  A
+ *	reply without NLM_F_DUMP is one message of at most 32 KiB; a service
+ *	that does not fit is refused (EMSGSIZE, and extack says to dump it).
+ *	A dump (NLM_F_DUMP) is of every service, in order, or of the one its
+ *	LB_A_SVC names (the same naming; refused if there is none).  Its
+ *	messages are sized by the reader's buffer, 32 KiB at most (about
+ *	4 KiB if the dump is a fresh socket's first request), so a service
+ *	may be split: one message for each service that fits one; else
+ *	several in a row, each with the service's match and settings and
+ *	at least one target, the first with its first targets, each next one
+ *	with LB_SVC_A_TGT_FIRST (the index of its first target, which
+ *	follows the last of the message before) and the next targets.
+ *	LB_SVC_A_STATS comes once, in the service's last message.  A reader
+ *	appends the targets of a message with LB_SVC_A_TGT_FIRST to the
+ *	service of the message before.  Every message of a dump, and its
+ *	NLMSG_DONE, that follows a change of the configuration made during
+ *	the dump has NLM_F_DUMP_INTR: what was read may miss or repeat a
+ *	service or target, and the reader dumps again.
  * @LB_CMD_SVC_NEW: add a service.  LB_A_SVC: match, and optionally mode,
  *	scheduler, flowlet timeout and LB_SVC_A_NAT.  Refused if the same
  *	match exists.
@@ -287,6 +304,8 @@ enum lb_attr {
  *	LB_CMD_RESTORE, where the service must be able to hold backends (one
  *	VIP, TCP or UDP, a port; mode flow or none) and is then as after a
  *	first backend.  LB_CMD_SVC_SET refuses it.
+ * @LB_SVC_A_TGT_FIRST: u32 (dumps): the message continues the service of
+ *	the message before it, from this target index on (LB_CMD_SVC_GET)
  */
 enum lb_svc_attr {
 	LB_SVC_A_UNSPEC,
@@ -305,6 +324,7 @@ enum lb_svc_attr {
 	LB_SVC_A_STATS,
 	LB_SVC_A_PAD,
 	LB_SVC_A_NAT,
+	LB_SVC_A_TGT_FIRST,
 	__LB_SVC_A_MAX
 };
 

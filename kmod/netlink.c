@@ -49,7 +49,29 @@ const struct nla_policy lb_svc_policy[LB_SVC_A_MAX + 1] = {
 	[LB_SVC_A_STATS] = LB_REPLY_ONLY("counters"),
 	[LB_SVC_A_NAT] = { .type = NLA_FLAG },
 	[LB_SVC_A_TGT_FIRST] = LB_REPLY_ONLY("dump positions"),
+	[LB_SVC_A_FWD] = { .type = NLA_U8 },
 };
+
+/**
+ * lb_nl_fwd() - the forwarding method a new service asks for
+ * @tb: its parsed LB_A_SVC
+ * @extack: where a rejection is explained
+ *
+ * LB_SVC_A_FWD, or LB_SVC_A_NAT (older lbctl), which must agree if both
+ * are given; neither is LB_FWD_MARK.  lb_svc_conf_new() checks the range.
+ * Return: enum lb_fwd, or -EINVAL.
+ */
+int lb_nl_fwd(struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	if (!tb[LB_SVC_A_FWD])
+		return tb[LB_SVC_A_NAT] ? LB_FWD_NAT : LB_FWD_MARK;
+	if (tb[LB_SVC_A_NAT] && nla_get_u8(tb[LB_SVC_A_FWD]) != LB_FWD_NAT) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LB_SVC_A_FWD],
+				    "the nat flag and the forwarding method disagree");
+		return -EINVAL;
+	}
+	return nla_get_u8(tb[LB_SVC_A_FWD]);
+}
 
 static const struct nla_policy lb_policy[LB_A_MAX + 1] = {
 	[LB_A_SVC] = NLA_POLICY_NESTED(lb_svc_policy),

@@ -37,6 +37,7 @@ static inline u8 lb_nla_u8(const struct nlattr *nla, u8 def)
 }
 
 /* netlink.c: parsing */
+int lb_nl_fwd(struct nlattr **tb, struct netlink_ext_ack *extack);
 int lb_nl_match(struct nlattr **tb, struct lb_match *m,
 		struct netlink_ext_ack *extack);
 int lb_nl_parse_svc(const struct nlattr *nla, struct nlattr **tb,
@@ -62,9 +63,13 @@ int lb_nl_restore(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_dump.c: replies */
 
-/* Room for a service's match and settings, without targets or counters. */
+/*
+ * Room for a service's match and settings, without targets or counters:
+ * family, prefix lengths, protocol, mode, scheduler, method (u8); addresses;
+ * port; interface; flowlet gap; the nat flag.
+ */
 #define LB_NL_SVC_SIZE \
-	(nla_total_size(0) + 6 * nla_total_size(sizeof(u8)) + \
+	(nla_total_size(0) + 7 * nla_total_size(sizeof(u8)) + \
 	 2 * nla_total_size(16) + nla_total_size(sizeof(u16)) + \
 	 nla_total_size(IFNAMSIZ) + nla_total_size(sizeof(u32)) + \
 	 nla_total_size(0))

@@ -65,7 +65,7 @@ int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 	struct lb_net *ln = lb_net(genl_info_net(info));
 	struct nlattr *tb[LB_SVC_A_MAX + 1];
 	struct lb_match m;
-	int err;
+	int err, fwd;
 
 	err = lb_nl_parse_svc(info->attrs[LB_A_SVC], tb, info->extack);
 	if (err)
@@ -73,6 +73,9 @@ int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 	err = lb_nl_match(tb, &m, info->extack);
 	if (err)
 		return err;
+	fwd = lb_nl_fwd(tb, info->extack);
+	if (fwd < 0)
+		return fwd;
 	mutex_lock(&ln->lock);
 	err = lb_svc_add(ln, &m,
 			 tb[LB_SVC_A_MODE] ? nla_get_u8(tb[LB_SVC_A_MODE]) : -1,
@@ -80,8 +83,7 @@ int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 			 nla_get_u8(tb[LB_SVC_A_SCHED]) : -1,
 			 lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
 				    lb_defaults.flowlet_us),
-			 tb[LB_SVC_A_NAT] ? LB_FWD_NAT : LB_FWD_MARK,
-			 info->extack);
+			 fwd, info->extack);
 	if (!err)	/* lb_svc_add() appends it */
 		lb_nl_notify(ln, LB_CMD_SVC_NEW,
 			     list_last_entry(&ln->services, struct lb_svc_conf,
@@ -172,8 +174,9 @@ int lb_nl_svc_set(struct sk_buff *skb, struct genl_info *info)
 	err = lb_nl_parse_svc(info->attrs[LB_A_SVC], tb, info->extack);
 	if (err)
 		return err;
-	if (tb[LB_SVC_A_NAT]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[LB_SVC_A_NAT],
+	if (tb[LB_SVC_A_NAT] || tb[LB_SVC_A_FWD]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[LB_SVC_A_NAT] ?: tb[LB_SVC_A_FWD],
 				    "a service becomes a VIP with its first backend, or when added");
 		return -EINVAL;
 	}

@@ -150,8 +150,8 @@ static int lb_nl_put_settings(struct sk_buff *skb,
 	    nla_put_u8(skb, LB_SVC_A_MODE, sc->mode) ||
 	    nla_put_u8(skb, LB_SVC_A_SCHED, sc->sched) ||
 	    nla_put_u32(skb, LB_SVC_A_FLOWLET_US, sc->flowlet_us) ||
-	    (lb_svc_conf_is_vip(sc) &&
-	     nla_put_flag(skb, LB_SVC_A_NAT)))
+	    nla_put_u8(skb, LB_SVC_A_FWD, sc->fwd) ||
+	    (sc->fwd == LB_FWD_NAT && nla_put_flag(skb, LB_SVC_A_NAT)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -88,14 +88,16 @@ static int lb_nl_restore_svc(struct lb_restore *r, const struct nlattr *nla,
 	err = lb_nl_match(tb, &m, extack);
 	if (err)
 		goto blame;
+	err = lb_nl_fwd(tb, extack);
+	if (err < 0)
+		goto blame;
 	sc = lb_restore_svc(r, &m,
 			    tb[LB_SVC_A_MODE] ? nla_get_u8(tb[LB_SVC_A_MODE]) : -1,
 			    tb[LB_SVC_A_SCHED] ?
 			    nla_get_u8(tb[LB_SVC_A_SCHED]) : -1,
 			    lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
 				       lb_defaults.flowlet_us),
-			    tb[LB_SVC_A_NAT] ? LB_FWD_NAT : LB_FWD_MARK,
-			    extack);
+			    err, extack);
 	if (IS_ERR(sc)) {
 		err = PTR_ERR(sc);
 		goto blame;

@@ -108,6 +108,8 @@ static void lb_event_path(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ts[LB_SVC_A_TARGETS]);
 	KUNIT_EXPECT_NULL(test, ts[LB_SVC_A_STATS]);
 	KUNIT_EXPECT_NULL(test, ts[LB_SVC_A_NAT]);
+	KUNIT_ASSERT_NOT_NULL(test, ts[LB_SVC_A_FWD]);
+	KUNIT_EXPECT_EQ(test, nla_get_u8(ts[LB_SVC_A_FWD]), LB_FWD_MARK);
 	nested(test, tb[LB_A_TGT], LB_TGT_A_MAX, tt);
 	KUNIT_ASSERT_NOT_NULL(test, tt[LB_TGT_A_ID]);
 	KUNIT_EXPECT_EQ(test, nla_get_u32(tt[LB_TGT_A_ID]), tc->id);
@@ -209,6 +211,8 @@ static void lb_event_backend(struct kunit *test)
 	event(test, ln, LB_CMD_TGT_DEL, sc, tc, 0, tb);
 	nested(test, tb[LB_A_SVC], LB_SVC_A_MAX, ts);
 	KUNIT_EXPECT_NOT_NULL(test, ts[LB_SVC_A_NAT]);
+	KUNIT_ASSERT_NOT_NULL(test, ts[LB_SVC_A_FWD]);
+	KUNIT_EXPECT_EQ(test, nla_get_u8(ts[LB_SVC_A_FWD]), LB_FWD_NAT);
 	KUNIT_ASSERT_NOT_NULL(test, ts[LB_SVC_A_FAMILY]);
 	KUNIT_EXPECT_EQ(test, nla_get_u8(ts[LB_SVC_A_FAMILY]), AF_INET);
 	KUNIT_ASSERT_NOT_NULL(test, ts[LB_SVC_A_DADDR]);

@@ -527,9 +527,10 @@ static void lb_restore_keeps_backend_flows(struct kunit *test)
 }
 
 /*
- * A NAT service without backends survives a restore (LB_SVC_A_NAT): its
- * VIP is one, its packets are dropped, not passed on; and it is as after
- * a first backend (flow, Maglev).
+ * A NAT service without backends survives a restore (LB_SVC_A_NAT, or
+ * LB_SVC_A_FWD LB_FWD_NAT, or both): its VIP is one, its packets are
+ * dropped, not passed on; and it is as after a first backend (flow,
+ * Maglev).
  */
 static void lb_restore_nat_without_backends(struct kunit *test)
 {
@@ -540,10 +541,15 @@ static void lb_restore_nat_without_backends(struct kunit *test)
 	struct req *r;
 	int pass;
 
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 3; pass++) {
 		r = req_new(test);
 		req_vip(test, r, VIP, VPORT, -1);
-		KUNIT_ASSERT_EQ(test, nla_put_flag(r->skb, LB_SVC_A_NAT), 0);
+		if (pass != 1)
+			KUNIT_ASSERT_EQ(test,
+					nla_put_flag(r->skb, LB_SVC_A_NAT), 0);
+		if (pass != 0)
+			KUNIT_ASSERT_EQ(test, nla_put_u8(r->skb, LB_SVC_A_FWD,
+							 LB_FWD_NAT), 0);
 		restore_ok(test, ln, r);
 		sc = lb_test_svc(ln);
 		KUNIT_EXPECT_EQ(test, sc->fwd, LB_FWD_NAT);
@@ -735,6 +741,27 @@ static struct nlattr *bad_nat_mode(struct kunit *test, struct req *r)
 	return svc;
 }
 
+/* The nat flag with another method. */
+static struct nlattr *bad_fwd_nat(struct kunit *test, struct req *r)
+{
+	struct nlattr *svc = req_svc(test, r, VIP, 32, IPPROTO_TCP, VPORT,
+				     -1, -1);
+
+	KUNIT_ASSERT_FALSE(test, nla_put_flag(r->skb, LB_SVC_A_NAT) ||
+			   nla_put_u8(r->skb, LB_SVC_A_FWD, LB_FWD_MARK));
+	return svc;
+}
+
+static struct nlattr *bad_fwd(struct kunit *test, struct req *r)
+{
+	struct nlattr *svc = req_svc(test, r, VIP, 32, IPPROTO_TCP, VPORT,
+				     -1, -1);
+
+	KUNIT_ASSERT_EQ(test, nla_put_u8(r->skb, LB_SVC_A_FWD,
+					 LB_FWD_MAX + 1), 0);
+	return svc;
+}
+
 static struct nlattr *bad_prefix_len(struct kunit *test, struct req *r)
 {
 	req_svc(test, r, NET1, 16, 0, 0, -1, -1);
@@ -794,6 +821,8 @@ static const struct bad bad_requests[] = {
 	{ "an unknown target attribute", -EINVAL, bad_tgt_attr },
 	{ "nat on a prefix", -EINVAL, bad_nat_prefix },
 	{ "nat in mode packet", -EINVAL, bad_nat_mode },
+	{ "nat with fwd mark", -EINVAL, bad_fwd_nat },
+	{ "an unknown fwd", -EINVAL, bad_fwd },
 	{ "a /33", -EINVAL, bad_prefix_len },
 	{ "a target for a service", -EINVAL, bad_svc_type },
 	{ "LB_A_SVC outside LB_A_SVCS", -EINVAL, bad_top },

@@ -39,6 +39,7 @@ static const char *const svc_names[LB_SVC_A_MAX + 1] = {
 	[LB_SVC_A_FLOWLET_US]	= "timeout",
 	[LB_SVC_A_TARGETS]	= "targets",
 	[LB_SVC_A_NAT]		= "nat",
+	[LB_SVC_A_FWD]		= "fwd",
 };
 
 static const char *const tgt_names[LB_TGT_A_MAX + 1] = {

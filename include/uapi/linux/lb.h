@@ -298,14 +298,20 @@ enum lb_attr {
  * @LB_SVC_A_TARGETS: nest of LB_A_TGT (replies and LB_CMD_RESTORE only)
  * @LB_SVC_A_STATS: nest, enum lb_stats_attr (replies)
  * @LB_SVC_A_PAD: padding
- * @LB_SVC_A_NAT: flag, a NAT service: it has backends, or had, or was
- *	added with this flag; without backends its packets are dropped
+ * @LB_SVC_A_NAT: flag, a NAT service (LB_SVC_A_FWD LB_FWD_NAT, which
+ *	newer readers use): it has backends, or had, or was added with this
+ *	flag; without backends its packets are dropped
  *	(LB_INFO_A_NAT_DROPS).  In replies, and in LB_CMD_SVC_NEW and
  *	LB_CMD_RESTORE, where the service must be able to hold backends (one
  *	VIP, TCP or UDP, a port; mode flow or none) and is then as after a
  *	first backend.  LB_CMD_SVC_SET refuses it.
  * @LB_SVC_A_TGT_FIRST: u32 (dumps): the message continues the service of
  *	the message before it, from this target index on (LB_CMD_SVC_GET)
+ * @LB_SVC_A_FWD: u8, enum lb_fwd, the service's forwarding method.  In
+ *	replies always.  In LB_CMD_SVC_NEW and LB_CMD_RESTORE: a method with
+ *	backends (LB_FWD_NAT) makes the service as LB_SVC_A_NAT does (with
+ *	both, they must agree); LB_FWD_MARK or none: a service of paths, until
+ *	a first backend brings LB_FWD_NAT.  LB_CMD_SVC_SET refuses it.
  */
 enum lb_svc_attr {
 	LB_SVC_A_UNSPEC,
@@ -325,6 +331,7 @@ enum lb_svc_attr {
 	LB_SVC_A_PAD,
 	LB_SVC_A_NAT,
 	LB_SVC_A_TGT_FIRST,
+	LB_SVC_A_FWD,
 	__LB_SVC_A_MAX
 };
 

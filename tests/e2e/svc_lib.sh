@@ -19,10 +19,6 @@ svc_up() {
 	"$SVC_TESTBED" up --router-ns "$ROUTER_NS" "$@" || fail "service testbed up failed"
 }
 
-# Server J's addresses: srv4 J, srv6 J (bracketed, for ADDR:PORT).
-srv4() { echo "10.0.2.$((30 + $1))"; }
-srv6() { echo "[fd00:2::$((30 + $1))]"; }
-
 # svc_echo SVC SCHED [W1 W2 W3]: the echo service SVC (VIP:9876 with
 # proto) over the three servers' echo servers (:7000).
 svc_echo() { # VIP:PORT PROTO SCHED W1 W2 W3

@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2016,SC2034,SC2119,SC2120
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # tests/e2e/lib.sh: helpers for the end-to-end tests.  Sourced by every
 # tests/e2e/*.sh, which run as root inside a VM (scripts/vm; scripts/e2e
@@ -29,8 +29,12 @@ LB_PROG="FAIL: $T_NAME"
 . "$E2E_DIR/../../testbed/lib.sh"
 TESTBED=$TOP/testbed/netns/seed
 ROUTER_NS=lb-router	# "" once topo_up --router-ns "" made the router the VM
+# The seed's addresses, for the tests that source this.
+# shellcheck disable=SC2034 # used by the tests, not here
 SERVER=10.10.3.2 SERVER6=fd00:10:3::2
+# shellcheck disable=SC2034 # used by the tests, not here
 CLIENT=10.10.1.1 CLIENT6=fd00:10:1::1
+# shellcheck disable=SC2034 # used by the tests, not here
 ROUTER=10.10.1.2 ROUTER6=fd00:10:1::2
 # Addresses in the server's subnet that aggr silently drops (sink_up):
 # traffic to them crosses the router and one parallel link, and nothing
@@ -129,6 +133,7 @@ path_tx() {
 	if [ -z "$ROUTER_NS" ]; then
 		echo "$(cat /sys/class/net/lb-p1/statistics/"$st") $(cat /sys/class/net/lb-p2/statistics/"$st")"
 	else
+		# shellcheck disable=SC2016 # expanded by the inner shell
 		ip netns exec "$ROUTER_NS" sh -c 'echo $(cat /sys/class/net/lb-p1/statistics/$1) $(cat /sys/class/net/lb-p2/statistics/$1)' _ "$st"
 	fi
 }
@@ -170,6 +175,7 @@ bg() {
 # new socket (so a new source port).  To $SINK nothing answers them.
 udp_burst() {
 	local ns=$1 dst=$2 n=$3 port=${4:-9}
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	ip netns exec "$ns" bash -c '
 		for ((i = 0; i < $2; i++)); do echo x >"/dev/udp/$1/$3"; done 2>/dev/null' \
 		_ "$dst" "$n" "$port"

@@ -3,7 +3,7 @@
 #   make                  lb.ko for KDIR (kmod/lb.ko) and lbctl
 #   make KDIR=/lib/modules/<ver>/build
 #   make modules-all      lb.ko for every installed Debian kernel, W=1 -Werror
-#   make lint             checkpatch --strict and sparse
+#   make lint             checkpatch --strict, sparse and shellcheck
 #   make check            everything: builds, lint, KUnit, e2e in VMs
 #   make demo             the seed experiment: table, CSV/JSON, PNG (demo/demo)
 #   make demo DEMO_ARGS=--quick      (any demo/demo option)

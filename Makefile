@@ -3,16 +3,16 @@
 #   make                  lb.ko for KDIR (kmod/lb.ko) and lbctl
 #   make KDIR=/lib/modules/<ver>/build
 #   make modules-all      lb.ko for every installed Debian kernel, W=1 -Werror
-#   make lint             checkpatch --strict and sparse
+#   make lint             checkpatch --strict, sparse and shellcheck
 #   make check            everything: builds, lint, KUnit, e2e in VMs
-#   make demo             the seed experiment: table, CSV/JSON, PNG (scripts/demo)
-#   make demo DEMO_ARGS=--quick      (any scripts/demo option)
+#   make demo             the seed experiment: table, CSV/JSON, PNG (demo/demo)
+#   make demo DEMO_ARGS=--quick      (any demo/demo option)
 #   make demo SCENARIO=service       seed 002: lb as an L4 load balancer
-#                                    (scripts/demo-service; DEMO_ARGS too)
+#                                    (demo/service; DEMO_ARGS too)
 #   make bench            what lb costs the router, against iptables, nftables
 #                         and ECMP in one VM run, plus the KUnit hook bench:
-#                         table, CSV/JSON, PNG (scripts/bench)
-#   make bench BENCH_ARGS=--quick    (any scripts/bench option; make check
+#                         table, CSV/JSON, PNG (bench/bench)
+#   make bench BENCH_ARGS=--quick    (any bench/bench option; make check
 #                                    runs --quick to prove the bench works)
 #   make deb              Debian packages lb-dkms and lbctl into build/deb/
 #   make pkg-check        lintian on them, the man pages and what they
@@ -113,10 +113,10 @@ dkms-build:
 SCENARIO ?= paths
 demo: deps
 	$(if $(filter-out paths service,$(SCENARIO)),$(error SCENARIO is paths (seed 000, the default) or service (seed 002)))
-	scripts/demo $(if $(filter service,$(SCENARIO)),--service) $(DEMO_ARGS)
+	demo/demo $(if $(filter service,$(SCENARIO)),--service) $(DEMO_ARGS)
 
 bench: deps
-	scripts/bench $(BENCH_ARGS)
+	bench/bench $(BENCH_ARGS)
 
 check: deps
 	$(MAKE) modules-all
@@ -126,7 +126,7 @@ check: deps
 	$(MAKE) pkg-check
 	scripts/kunit
 	scripts/kunit --debug
-	scripts/bench --quick
+	bench/bench --quick
 	$(MAKE) fuzz
 	scripts/e2e -j 2
 

@@ -101,8 +101,8 @@ check "lbctl vip add 10.0.0.100:8080 proto " tcp udp sctp udplite dccp icmp icmp
 check "lbctl vip add 10.0.0.100:8080 proto tcp " from port iif mode sched timeout nat
 check "lbctl vip add any mode " packet flow flowlet
 check "lbctl vip add any mode flow sched " wrr maglev wlc
-# shellcheck disable=SC2046 # one interface a word
-check "lbctl vip add any iif l" $(ls /sys/class/net | grep '^l')
+ifs=(/sys/class/net/l*)
+check "lbctl vip add any iif l" "${ifs[@]##*/}"
 check "lbctl vip del 10.10.3.0/24 " from proto port iif
 check "lbctl path add 3 " mask weight vip
 check "lbctl path add 3 weight 3 vip 10.10.3.0/24 " mask from proto port iif

@@ -25,7 +25,7 @@ changes=("set-weights 1 3" "set-mode packet" "set-weights 3 1" "set-mode flowlet
 	"set-weights 1 1" "set-mode packet" "set-weights 0 1" "set-mode flow"
 	"set-weights 1 0" "set-weights 1 1")
 for c in "${changes[@]}"; do
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # a command line, split into its words
 	assert_ok rlbctl $c
 	log "lbctl $c"
 	sleep 0.3

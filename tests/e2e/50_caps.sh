@@ -19,7 +19,7 @@ writes=("set-mode flow" "set-weights 1 3" "vip add 10.9.0.0/16" "vip del any"
 for who in NOCAP NOBODY; do
 	declare -n pre=$who
 	for c in "${writes[@]}"; do
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # a command line, split into its words
 		expect_fail "${pre[@]}" "$LBCTL" $c
 		assert_eq "$(wc -l <<<"$OUT")" 1 "lines of error output for '$c' ($who)"
 		assert_match "$OUT" "CAP_NET_ADMIN|[Pp]ermission|not permitted" "message for '$c' ($who)"
@@ -30,9 +30,9 @@ done
 assert_eq "$(lbctl -j show)" "$before" "configuration after the refused writes"
 
 for c in show stats "-j show" "-j stats" "path show" "vip show"; do
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # a command line, split into its words
 	out=$("${NOBODY[@]}" "$LBCTL" $c 2>&1) || fail "'lbctl $c' as nobody failed: $out"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # a command line, split into its words
 	out=$("${NOCAP[@]}" "$LBCTL" $c 2>&1) || fail "'lbctl $c' without CAP_NET_ADMIN failed: $out"
 done
 log "reads work for nobody and without CAP_NET_ADMIN"

@@ -46,7 +46,7 @@ refused() {
 	local want=$1 args=${2%%|*} re=${2#*|} n now
 	local -
 	set -f	# [V6ADDR]:PORT is no glob
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # a command line, split into its words
 	expect_fail "$LBCTL" $args
 	[ -z "$want" ] || [ "$RC" = "$want" ] ||
 		fail "'lbctl $args' exited $RC, not $want: $OUT"

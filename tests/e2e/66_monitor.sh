@@ -93,11 +93,10 @@ printf '%s\n' "vip add $NET" "path add 3 vip $NET" "path add 3 vip $NET" >/tmp/d
 refusals=("path add 3 vip $NET" "vip add $NET" "set-weights 1 vip $NET"
 	"path set 9 weight 1 vip $NET" "path del 9 vip $NET" "restore -f /tmp/dup.conf")
 for c in "${refusals[@]}"; do
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # a command line, split into its words
 	expect_fail rlbctl $c
 	assert_eq "$RC" 1 "exit status of the refused 'lbctl $c' ($OUT)"
 done
-# shellcheck disable=SC2086
 expect_fail ip netns exec "$ROUTER_NS" "${NOBODY[@]}" "$LBCTL" path add 7 vip "$NET"
 log "${#refusals[@]} changes refused by the kernel and one by nobody: '$OUT'"
 

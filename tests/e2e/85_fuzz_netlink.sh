@@ -37,7 +37,7 @@ run() { # WHAT ARGS...
 	local what=$1 out rc=0
 	shift
 	out=$("$@" 2>&1) || rc=$?
-	sed 's/^/#   /' <<<"$out"
+	echo "#   ${out//$'\n'/$'\n#   '}"
 	[ "$rc" = 0 ] || fail "nlfuzz $what exited $rc"
 	OUT=$out
 }

@@ -37,14 +37,15 @@ lb_setup() {
 	lb_config flow
 	# The backends' iperf3 listens on 5202: a backend's replies come from
 	# its VIP, so the server's own 5201 must be no backend.
-	rlbctl vip add "$VIP4:5201" proto tcp &&
+	{
+		rlbctl vip add "$VIP4:5201" proto tcp &&
 		rlbctl backend add "$VIP4:5201" "$SERVER:5202" &&
 		rlbctl vip add "$VIP4:53" proto udp &&
 		rlbctl backend add "$VIP4:53" "$SERVER:53" &&
 		rlbctl backend add "$VIP4:53" 10.10.3.3:53 weight 0 &&
 		rlbctl vip add "[$VIP6]:5201" proto tcp &&
-		rlbctl backend add "[$VIP6]:5201" "[$SERVER6]:5202" ||
-		fail "configuring the VIPs failed"
+		rlbctl backend add "[$VIP6]:5201" "[$SERVER6]:5202"
+	} || fail "configuring the VIPs failed"
 }
 
 # The router forwards: pings, and TCP to DST... (iperf3: both paths, and
@@ -88,7 +89,7 @@ part() { # COUNT SEED [counted]
 	local out b0 n0 r0 d0 x0 b1 n1 r1 d1 x1 down
 	read -r b0 n0 r0 d0 x0 < <(counts)
 	out=$(fuzz "$1" "$2") || fail "pktfuzz failed: $out"
-	sed 's/^/#   /' <<<"$out"
+	echo "#   ${out//$'\n'/$'\n#   '}"
 	read -r b1 n1 r1 d1 x1 < <(counts)
 	assert_ge $((x1 - x0)) $(($1 * 9 / 10)) "frames the router received"
 	if [ "${3:-}" != counted ]; then

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make demo`, quick form (scripts/demo --quick), as a test: the seed
+# `make demo`, quick form (demo/demo --quick), as a test: the seed
 # topology with its bottlenecks (equal and unequal paths), 8 parallel TCP
-# flows, the seed's iptables rules and lb's three modes (scripts/demo-run
-# --quick, then scripts/demo-report --no-plot inside this VM).  Checks that every run
+# flows, the seed's iptables rules and lb's three modes (demo/guest-paths
+# --quick, then demo/report-paths --no-plot inside this VM).  Checks that every run
 # delivered, that lb split the traffic as its mode says (its own counters
 # agreeing with the router's links), and that lb's best mode is not behind
 # the seed's best rules beyond noise.  E2E_SECONDS per run (default 3),
@@ -17,14 +17,14 @@ REPEATS=${E2E_REPEATS:-2}
 OUT=/tmp/e2e-demo
 rm -rf "$OUT" && mkdir -p "$OUT"
 
-# demo-run builds (and at the end removes) the topology itself, with the
+# demo/guest-paths builds (and at the end removes) the topology itself, with the
 # router in the VM's own namespace, and loads and unloads lb as it goes.
-log "demo-run: equal and unequal paths, 8 flows, $REPEATS runs of ${SECS}s each"
-LB_KO=$(lb_ko) LBCTL=$LBCTL "$TOP/scripts/demo-run" --out "$OUT" --quick --duration "$SECS" \
+log "demo/guest-paths: equal and unequal paths, 8 flows, $REPEATS runs of ${SECS}s each"
+LB_KO=$(lb_ko) LBCTL=$LBCTL "$TOP/demo/guest-paths" --out "$OUT" --quick --duration "$SECS" \
 	--repeats "$REPEATS" ||
-	fail "scripts/demo-run failed"
-"$TOP/scripts/demo-report" --no-plot "$OUT" | sed 's/^/#   /' ||
-	fail "scripts/demo-report failed"
+	fail "demo/guest-paths failed"
+"$TOP/demo/report-paths" --no-plot "$OUT" | sed 's/^/#   /' ||
+	fail "demo/report-paths failed"
 R=$OUT/demo.json
 [ -s "$R" ] || fail "no $R"
 
@@ -77,6 +77,6 @@ for t in equal unequal; do
 	assert_ge "${lbm%.*}" $(( ${seedm%.*} - tol )) "$t paths, 8 flows: best lb ($lb) vs best seed ($seed) - $tol Mbit/s"
 done
 
-lsmod | grep -q '^lb ' && fail "demo-run left lb loaded"
-[ -e /run/netns/lb-client ] && fail "demo-run left the testbed up"
+lsmod | grep -q '^lb ' && fail "demo/guest-paths left lb loaded"
+[ -e /run/netns/lb-client ] && fail "demo/guest-paths left the testbed up"
 log "demo quick: every check passed"

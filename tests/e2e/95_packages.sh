@@ -21,8 +21,11 @@
 
 DEB=$TOP/build/deb
 DKMS_DEB=$DEB/lb-dkms_${VERSION}_all.deb
-LBCTL_DEB=$(ls "$DEB"/lbctl_"${VERSION}"_*.deb 2>/dev/null | head -n 1 || true)
-[ -f "$DKMS_DEB" ] && [ -n "$LBCTL_DEB" ] ||
+LBCTL_DEB=
+for f in "$DEB"/lbctl_"${VERSION}"_*.deb; do
+	[ -f "$f" ] && { LBCTL_DEB=$f; break; }
+done
+[[ -f $DKMS_DEB && -n $LBCTL_DEB ]] ||
 	skip "no lb-dkms_${VERSION}_all.deb and lbctl_${VERSION}_*.deb in build/deb: run 'make deb' first"
 command -v dkms >/dev/null || skip "dkms is not installed: run scripts/deps"
 

@@ -57,7 +57,7 @@ for try in 1 2 3; do
 	wait "$HOLD" || true
 	log "try $try: ${#via1[@]} of 12 connections through lb1; again"
 done
-[ "${#via1[@]}" -ge 1 ] && [ "${#via1[@]}" -le 11 ] || fail "ECMP put all 12 connections on one router, 3 times"
+[[ ${#via1[@]} -ge 1 && ${#via1[@]} -le 11 ]] || fail "ECMP put all 12 connections on one router, 3 times"
 log "12 connections held, ${#via1[@]} through lb1 (ports ${via1[*]}); servers: $(awk '{print $4}' /tmp/hold.ready | sort | uniq -c | xargs)"
 before2=$(placed sc-lb2)
 

@@ -1,8 +1,11 @@
-# shellcheck shell=bash disable=SC2016,SC2034,SC2119,SC2120
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # tests/e2e/lib.sh: helpers for the end-to-end tests.  Sourced by every
 # tests/e2e/*.sh, which run as root inside a VM (scripts/vm; scripts/e2e
-# runs them all), on the seed topology from testbed/netns/seed.
+# runs them all), on the seed topology from testbed/netns/seed.  What the
+# bench and the demos also use (namespaces, loading lb, waiting for a port,
+# the kernel log) is in testbed/lib.sh, sourced here; this adds the
+# assertions, the seed's nodes and checks, and the cleanup trap.
 #
 # A test script: sources this file, calls topo_up and lb_load (or lbctl),
 # makes traffic, checks with the assert_* helpers, and ends.  On exit the
@@ -19,14 +22,19 @@
 set -euo pipefail
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TOP=$(cd "$E2E_DIR/../.." && pwd)
-TESTBED=$TOP/testbed/netns/seed
-LBCTL=${LBCTL:-$TOP/userspace/lbctl/lbctl}
-KVER=$(uname -r)
 T_NAME=$(basename "$0" .sh)
+# A failure, in testbed/lib.sh's helpers too, reads "FAIL: NAME: why".
+LB_PROG="FAIL: $T_NAME"
+# shellcheck source=testbed/lib.sh
+. "$E2E_DIR/../../testbed/lib.sh"
+TESTBED=$TOP/testbed/netns/seed
 ROUTER_NS=lb-router	# "" once topo_up --router-ns "" made the router the VM
+# The seed's addresses, for the tests that source this.
+# shellcheck disable=SC2034 # used by the tests, not here
 SERVER=10.10.3.2 SERVER6=fd00:10:3::2
+# shellcheck disable=SC2034 # used by the tests, not here
 CLIENT=10.10.1.1 CLIENT6=fd00:10:1::1
+# shellcheck disable=SC2034 # used by the tests, not here
 ROUTER=10.10.1.2 ROUTER6=fd00:10:1::2
 # Addresses in the server's subnet that aggr silently drops (sink_up):
 # traffic to them crosses the router and one parallel link, and nothing
@@ -34,25 +42,15 @@ ROUTER=10.10.1.2 ROUTER6=fd00:10:1::2
 SINK=10.10.3.100 SINK6=fd00:10:3::100
 BG_PIDS=()
 MORE_TESTBEDS=()	# testbed scripts besides $TESTBED that cleanup takes down
-LB_LOADED=0
 
 # This loads a kernel module: never outside the VM that scripts/vm boots.
 if [ "${LB_VM:-}" != 1 ]; then
 	echo "$T_NAME: refusing to run outside a VM (it loads lb.ko); use scripts/e2e or scripts/vm" >&2
 	exit 2
 fi
-[ "$(id -u)" = 0 ] || { echo "$T_NAME: must run as root" >&2; exit 2; }
+[ "$EUID" = 0 ] || { echo "$T_NAME: must run as root" >&2; exit 2; }
 
-T_START=$EPOCHREALTIME
-# Progress, with the seconds since the test started.
-log() {
-	local us=$(( ${EPOCHREALTIME/./} - ${T_START/./} ))
-	printf '# %d.%d %s\n' $((us / 1000000)) $((us / 100000 % 10)) "$*"
-}
-fail() {
-	echo "FAIL: $T_NAME: $*" >&2
-	exit 1
-}
+fail() { die "$@"; }
 # Exit 77: the test cannot run here (scripts/e2e counts it as skipped).
 skip() {
 	echo "SKIP: $T_NAME: $*" >&2
@@ -98,12 +96,6 @@ expect_fail() {
 # ---------------------------------------------------------------------------
 # Namespaces and counters
 
-# Run in a node's namespace: in_ns NS CMD...; "" is the VM's own.
-in_ns() {
-	local ns=$1
-	shift
-	if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi
-}
 on_client() { ip netns exec lb-client "$@"; }
 on_server() { ip netns exec lb-server "$@"; }
 on_aggr() { ip netns exec lb-aggr "$@"; }
@@ -141,6 +133,7 @@ path_tx() {
 	if [ -z "$ROUTER_NS" ]; then
 		echo "$(cat /sys/class/net/lb-p1/statistics/"$st") $(cat /sys/class/net/lb-p2/statistics/"$st")"
 	else
+		# shellcheck disable=SC2016 # expanded by the inner shell
 		ip netns exec "$ROUTER_NS" sh -c 'echo $(cat /sys/class/net/lb-p1/statistics/$1) $(cat /sys/class/net/lb-p2/statistics/$1)' _ "$st"
 	fi
 }
@@ -148,28 +141,6 @@ path_tx() {
 # ---------------------------------------------------------------------------
 # The module and lbctl
 
-lb_ko() {
-	local f
-	for f in "${LB_KO:-}" "$TOP/build/lb-$KVER.ko" "$TOP/build/$KVER/lb.ko"; do
-		[ -n "$f" ] && [ -f "$f" ] && { echo "$f"; return 0; }
-	done
-	fail "no lb.ko for $KVER (looked for build/lb-$KVER.ko): run 'make modules-all'"
-}
-
-# lb_load [PARAM=VALUE...]: insmod lb.ko for the running kernel.
-lb_load() {
-	local ko
-	ko=$(lb_ko)
-	lsmod | grep -q '^lb ' && fail "lb is already loaded"
-	insmod "$ko" "$@" || fail "insmod $ko $* failed: $(dmesg | tail -n 5)"
-	LB_LOADED=1
-}
-lb_unload() {
-	rmmod lb || fail "rmmod lb failed"
-	LB_LOADED=0
-}
-
-need_lbctl() { [ -x "$LBCTL" ] || fail "no $LBCTL: run 'make lbctl'"; }
 lbctl() { need_lbctl; "$LBCTL" "$@"; }
 # lbctl in the router's namespace.
 rlbctl() {
@@ -204,6 +175,7 @@ bg() {
 # new socket (so a new source port).  To $SINK nothing answers them.
 udp_burst() {
 	local ns=$1 dst=$2 n=$3 port=${4:-9}
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	ip netns exec "$ns" bash -c '
 		for ((i = 0; i < $2; i++)); do echo x >"/dev/udp/$1/$3"; done 2>/dev/null' \
 		_ "$dst" "$n" "$port"
@@ -221,16 +193,6 @@ IPERF_LOG=/tmp/e2e-iperf3-server.log
 iperf_server() { # [IPERF3 ARGS...]
 	bg on_server iperf3 -s "$@" >>"$IPERF_LOG" 2>&1
 	wait_port lb-server 5201
-}
-
-# Wait until something listens on TCP PORT in NS (10 s at most).
-wait_port() { # NS PORT
-	local i
-	for ((i = 0; i < 100; i++)); do
-		in_ns "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
-		sleep 0.1
-	done
-	fail "nothing listens on port $2 in ${1:-the VM}"
 }
 
 # ---------------------------------------------------------------------------
@@ -308,18 +270,7 @@ lb_target_packets() {
 # ---------------------------------------------------------------------------
 # The kernel log and the cleanup trap
 
-# Patterns of kernel complaints: any of these fails the test.
-SPLAT_RE='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|Call Trace|kernel BUG|refcount_t:|list_add corruption|list_del corruption|rcu_.*self-detected|rcu: INFO|blocked for more than|unreferenced object|possible recursive locking|circular locking|sleeping function called from invalid context|Kernel panic|stack-protector|double free|use-after-free|scheduling while atomic|bad page state'
-
-dmesg_check() {
-	local hits
-	hits=$(dmesg | grep -E "$SPLAT_RE" || true)
-	if [ -n "$hits" ]; then
-		echo "FAIL: $T_NAME: the kernel log has a splat:" >&2
-		dmesg | grep -E -A 30 "$SPLAT_RE" | head -n 80 >&2
-		return 1
-	fi
-}
+# dmesg_check (testbed/lib.sh) fails the test on any of SPLAT_RE.
 
 _e2e_cleanup() {
 	local rc=$? pid

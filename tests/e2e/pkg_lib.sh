@@ -37,11 +37,13 @@ check_removed() { # HOW
 
 lb_modprobe() {
 	modprobe lb "$@" || fail "modprobe lb $* failed: $(dmesg | tail -n 5)"
+	# shellcheck disable=SC2034 # for lib.sh's cleanup, which unloads it
 	LB_LOADED=1
 	assert_eq "$(cat /sys/module/lb/version)" "$VERSION" "/sys/module/lb/version"
 }
 lb_modprobe_r() {
 	modprobe -r lb || fail "modprobe -r lb failed"
+	# shellcheck disable=SC2034 # for lib.sh's cleanup, which unloads it
 	LB_LOADED=0
 	if lsmod | grep -q '^lb '; then fail "lb still loaded after modprobe -r"; fi
 }

@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # tests/e2e/svc_lib.sh: helpers for the service-balancing tests, on seed
 # 002's testbed (testbed/netns/service: client1..5 - router - server1..3,
@@ -6,8 +6,11 @@
 # after lib.sh, whose cleanup trap then takes this testbed down.
 
 SVC_TESTBED=$TOP/testbed/netns/service
+# shellcheck disable=SC2034 # used by the tests, not here
 LOADGEN=$TOP/testbed/netns/loadgen
+# shellcheck disable=SC2034 # used by the tests, not here
 SVC_LOGS=/run/lb-testbed-service
+# shellcheck disable=SC2034 # used by the tests, not here
 VIP=10.0.0.100 VIP6=fd00::100
 
 command -v nginx >/dev/null || skip "nginx missing: run scripts/deps"
@@ -15,13 +18,10 @@ command -v nginx >/dev/null || skip "nginx missing: run scripts/deps"
 # svc_up [testbed/netns/service up options]: the router is lb-svc-router.
 svc_up() {
 	ROUTER_NS=lb-svc-router
+	# shellcheck disable=SC2034 # for lib.sh's cleanup, which takes it down
 	TESTBED=$SVC_TESTBED TOPO_UP=1
 	"$SVC_TESTBED" up --router-ns "$ROUTER_NS" "$@" || fail "service testbed up failed"
 }
-
-# Server J's addresses: srv4 J, srv6 J (bracketed, for ADDR:PORT).
-srv4() { echo "10.0.2.$((30 + $1))"; }
-srv6() { echo "[fd00:2::$((30 + $1))]"; }
 
 # svc_echo SVC SCHED [W1 W2 W3]: the echo service SVC (VIP:9876 with
 # proto) over the three servers' echo servers (:7000).

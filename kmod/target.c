@@ -159,7 +159,7 @@ int lb_check_path(const struct lb_svc_conf *sc, u32 mark, u32 mask,
 		return -EINVAL;
 	}
 	if (lb_tgt_conf_find(sc, -1, mark)) {
-		NL_SET_ERR_MSG(extack, "the service has a path with this mark");
+		NL_SET_ERR_MSG(extack, "the service has a path with this mark already");
 		return -EEXIST;
 	}
 	return 0;
@@ -219,7 +219,7 @@ int lb_check_backend(const struct lb_svc_conf *sc,
 		return -EINVAL;
 	}
 	if (lb_backend_conf_find(sc, addr, port)) {
-		NL_SET_ERR_MSG(extack, "the service has this backend");
+		NL_SET_ERR_MSG(extack, "the service has this backend already");
 		return -EEXIST;
 	}
 	return 0;

@@ -282,10 +282,11 @@ void nl_perror_at(const struct nl *nl, const char *where)
 		}
 	}
 
+	/* The kernel's own words say what is wrong; its errno would not. */
 	if (nl->msg[0] && what)
-		say(where, "%s (%s: %s)", nl->msg, what, sys);
+		say(where, "%s (%s)", nl->msg, what);
 	else if (nl->msg[0])
-		say(where, "%s (%s)", nl->msg, sys);
+		say(where, "%s", nl->msg);
 	else if (nl->err == EPERM)
 		say(where, "permission denied: needs CAP_NET_ADMIN");
 	else if (what && nl->has_offs)
@@ -298,7 +299,7 @@ void nl_perror_at(const struct nl *nl, const char *where)
 	else if (nl->err == EINTR)
 		say(where, "the configuration changed during the dump; try again");
 	else if (nl->err == EBADMSG || nl->err == EPROTO)
-		say(where, "unexpected reply from the lb module (%s)", sys);
+		say(where, "unexpected reply from the lb module");
 	else
 		say(where, "%s", sys);
 }

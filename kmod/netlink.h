@@ -8,7 +8,7 @@
  *   nl_dump.c     replies: services (one, or dumped), info, flows
  *   nl_event.c    events, for the multicast group LB_MCGRP_EVENTS
  *
- * What the rest of the module calls is in lb.h.
+ * What the rest of the module calls is in conf.h.
  */
 #ifndef _LB_NETLINK_H
 #define _LB_NETLINK_H

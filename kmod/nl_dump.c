@@ -9,8 +9,8 @@
  * targets are spread over messages of their own (the layout is in
  * include/uapi/linux/lb.h).  Parts resume by position, so each part is
  * stamped with the configuration's generation (lb_net.gen) and netlink
- * flags NLM_F_DUMP_INTR on what follows a change: the reader starts
- * again, rather than miss a service or a target.
+ * flags NLM_F_DUMP_INTR on the first message after a change: the reader
+ * starts again, rather than miss a service or a target.
  */
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
@@ -417,7 +417,7 @@ int lb_nl_svc_dump_ln(struct lb_net *ln, struct sk_buff *skb,
 	int err = 0;
 
 	mutex_lock(&ln->lock);
-	/* What changed since the last part flags what follows. */
+	/* A change since the last part flags the next message kept. */
 	cb->seq = ln->gen;
 	if (d->sel) {
 		sc = lb_svc_conf_find(ln, d->sel);

@@ -181,10 +181,10 @@ enum lb_fwd {
  *	follows the last of the message before) and the next targets.
  *	LB_SVC_A_STATS comes once, in the service's last message.  A reader
  *	appends the targets of a message with LB_SVC_A_TGT_FIRST to the
- *	service of the message before.  Every message of a dump, and its
- *	NLMSG_DONE, that follows a change of the configuration made during
- *	the dump has NLM_F_DUMP_INTR: what was read may miss or repeat a
- *	service or target, and the reader dumps again.
+ *	service of the message before.  The first message of a dump (or
+ *	its NLMSG_DONE) after a change of the configuration made during the
+ *	dump has NLM_F_DUMP_INTR: what was read may miss or repeat a service
+ *	or target, and the reader dumps again.
  * @LB_CMD_SVC_NEW: add a service.  LB_A_SVC: match, and optionally mode,
  *	scheduler, flowlet timeout and LB_SVC_A_NAT.  Refused if the same
  *	match exists.
@@ -454,7 +454,8 @@ enum lb_flow_attr {
  *	translated (no backend takes new flows, a fragment without
  *	reassembly, no memory to write the packet)
  * @LB_INFO_A_TIMEOUT_TCP_SYN: u32, seconds idle before a TCP flow that has
- *	only sent SYNs (never answered: a scan or a SYN flood) is forgotten
+ *	only sent SYNs, or one packet (never answered: a scan, a SYN flood, a
+ *	flood of random ACKs) is forgotten
  * @LB_INFO_A_EVENT_DROPS: u64, events (LB_MCGRP_EVENTS) lost because the
  *	kernel could not allocate them
  */

@@ -109,7 +109,7 @@ static u32 lb_flow_timeout(const struct lb_flow *f)
 {
 	if (lb_flow_closing(f))
 		return lb_defaults.timeout_tcp_close;
-	/* Never answered: a SYN flood's entries make room soon. */
+	/* Never answered: a SYN or ACK flood's entries make room soon. */
 	if (READ_ONCE(f->opening))
 		return lb_defaults.timeout_tcp_syn;
 	switch (f->key.proto) {
@@ -148,7 +148,8 @@ struct lb_flow *lb_flow_lookup(struct lb_flow_table *ft,
  * @tgt_id: its target
  * @now: jiffies
  * @stamp: lb_now_us() of this packet
- * @opening: a TCP SYN: the flow has a short timeout until it gets further
+ * @opening: TCP: the flow has a short timeout until a packet past this one
+ *	that is no SYN (a SYN, or a lone ACK, was never answered)
  * @existed: set if the returned entry was there already
  *
  * Context: rcu_read_lock, any context.

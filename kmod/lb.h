@@ -278,7 +278,7 @@ struct lb_flow {
 	struct rhash_head node;
 	struct lb_flow_key key;
 	u16 tgt_id;		/* ids are at most LB_ID_MAX (65535) */
-	u8 opening;		/* TCP, only SYNs so far: timeout_tcp_syn */
+	u8 opening;		/* TCP, SYNs or one packet: timeout_tcp_syn */
 	u8 pad;
 	u32 seen;		/* jiffies of the last packet */
 	u32 stamp;		/* flowlet: last packet, in ~us (ns >> 10) */

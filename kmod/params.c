@@ -52,7 +52,7 @@ MODULE_PARM_DESC(timeout_tcp, "seconds an idle TCP flow is kept, 1-604800 (defau
 static unsigned int timeout_tcp_syn = 10;
 module_param(timeout_tcp_syn, uint, 0444);
 MODULE_PARM_DESC(timeout_tcp_syn,
-		 "seconds a TCP flow that has only sent SYNs is kept, 1-604800 (default 10)");
+		 "seconds a TCP flow that has only sent SYNs or one packet is kept, 1-604800 (default 10)");
 
 static unsigned int timeout_tcp_close = 10;
 module_param(timeout_tcp_close, uint, 0444);

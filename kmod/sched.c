@@ -327,8 +327,13 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 	nt = lb_pick_new(svc, pkt);
 	if (!nt)
 		return NULL;
+	/*
+	 * A TCP flow is unanswered until a packet past its first that is no
+	 * SYN: a lone ACK (a flood of random ones) must not hold an entry
+	 * for the established timeout.
+	 */
 	f = lb_flow_insert(ft, &pkt->key, nt->id, now, lb_now_us(),
-			   pkt->tcp_syn, &existed);
+			   pkt->key.proto == IPPROTO_TCP, &existed);
 	if (IS_ERR(f))
 		goto fallback;
 	if (existed) {

@@ -90,6 +90,8 @@ static void lb_flow_expiry(struct kunit *test)
 
 	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
 	lb_test_mark(test, ln, &udp);
+	/* Two packets: a connection, not a lone ACK (lb_flow_ack_timeout). */
+	lb_test_mark(test, ln, &tcp);
 	lb_test_mark(test, ln, &tcp);
 	fu = find(ln, test, &udp);
 	ft = find(ln, test, &tcp);
@@ -164,6 +166,41 @@ static void lb_flow_syn_timeout(struct kunit *test)
 	gc_all(ln);
 	KUNIT_EXPECT_NULL(test, find(ln, test, &syn));
 	KUNIT_EXPECT_NOT_NULL(test, find(ln, test, &open));
+}
+
+/*
+ * A TCP flow first seen mid-stream (an ACK: after a flush, a timeout, or a
+ * flood of random ACKs) is unanswered too until its next packet: alone,
+ * it is forgotten after timeout_tcp_syn, not the 300 s of timeout_tcp;
+ * with a second packet it is a connection that lives timeout_tcp.
+ */
+static void lb_flow_ack_timeout(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_test_pkt lone = { AF_INET, IPPROTO_TCP, 1, 2, 5, 6,
+				    TCPHDR_ACK };
+	struct lb_test_pkt mid = { AF_INET, IPPROTO_TCP, 1, 2, 7, 8,
+				   TCPHDR_ACK };
+	u32 now = (u32)jiffies, idle;
+	struct lb_flow *fl, *fm;
+
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
+	lb_test_mark(test, ln, &lone);
+	lb_test_mark(test, ln, &mid);
+	lb_test_mark(test, ln, &mid);
+	fl = find(ln, test, &lone);
+	fm = find(ln, test, &mid);
+	KUNIT_ASSERT_NOT_NULL(test, fl);
+	KUNIT_ASSERT_NOT_NULL(test, fm);
+
+	idle = (lb_defaults.timeout_tcp_syn + 1) * HZ;
+	fl->seen = now - idle;
+	fm->seen = now - idle;
+	KUNIT_EXPECT_TRUE(test, lb_flow_expired(fl, now));
+	KUNIT_EXPECT_FALSE(test, lb_flow_expired(fm, now));
+	gc_all(ln);
+	KUNIT_EXPECT_NULL(test, find(ln, test, &lone));
+	KUNIT_EXPECT_NOT_NULL(test, find(ln, test, &mid));
 }
 
 /* A SYN on a closing flow's 5-tuple is a new connection: placed anew. */
@@ -296,6 +333,7 @@ static struct kunit_case lb_flow_cases[] = {
 	KUNIT_CASE(lb_flow_insert_lookup),
 	KUNIT_CASE(lb_flow_expiry),
 	KUNIT_CASE(lb_flow_syn_timeout),
+	KUNIT_CASE(lb_flow_ack_timeout),
 	KUNIT_CASE(lb_flow_reuse_after_close),
 	KUNIT_CASE(lb_flow_limit_fallback),
 	KUNIT_CASE(lb_flow_midstream_keeps_fallback_path),

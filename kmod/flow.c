@@ -9,6 +9,12 @@
  * configuration snapshot.  The table holds at most flow_max entries; a
  * delayed work walks it a bounded batch at a time and drops idle flows.
  *
+ * Entries are charged to the memory cgroup of whoever made the namespace,
+ * as BPF maps charge their creator's: the hook runs in softirq, on behalf
+ * of nobody, so the table names the cgroup to charge.  They are taken
+ * without dipping into reserves or past that cgroup's limit: a table that
+ * cannot grow places new flows statelessly (Maglev), as a full one does.
+ *
  * An entry is one cache line (64 bytes, aligned): a lookup touches its
  * bucket and that line, nothing else.  It has no rcu_head of its own:
  * entries leave the table only from process context (the GC, a flush),
@@ -19,6 +25,8 @@
 #include <linux/jiffies.h>
 #include <linux/random.h>
 #include <linux/tcp.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include "lb.h"
 
 #define LB_GC_BATCH	4096		/* entries looked at per GC step */
@@ -61,7 +69,7 @@ int lb_flow_cache_init(void)
 {
 	get_random_bytes(&lb_flow_secret, sizeof(lb_flow_secret));
 	BUILD_BUG_ON(sizeof(struct lb_flow) > 64);
-	lb_flow_cache = KMEM_CACHE(lb_flow, SLAB_HWCACHE_ALIGN);
+	lb_flow_cache = KMEM_CACHE(lb_flow, SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT);
 	return lb_flow_cache ? 0 : -ENOMEM;
 }
 
@@ -160,9 +168,13 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 			       u32 now, u32 stamp, bool opening,
 			       bool *existed)
 {
+	struct mem_cgroup *memcg;
 	struct lb_flow *f, *old;
 
-	f = kmem_cache_alloc(lb_flow_cache, GFP_ATOMIC | __GFP_NOWARN);
+	/* Not GFP_ATOMIC: its __GFP_HIGH would charge past the limit. */
+	memcg = set_active_memcg(ft->memcg);
+	f = kmem_cache_alloc(lb_flow_cache, GFP_NOWAIT | __GFP_NOWARN);
+	set_active_memcg(memcg);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	f->key = *key;
@@ -340,6 +352,8 @@ int lb_flow_table_init(struct lb_flow_table *ft, struct lb_net *ln, u32 max)
 		return err;
 	ft->ln = ln;
 	ft->max = max;
+	/* Context: the namespace's creation (or lb's load), by its maker. */
+	ft->memcg = get_mem_cgroup_from_mm(current->mm);
 	rhashtable_walk_enter(&ft->ht, &ft->gc_iter);
 	INIT_DELAYED_WORK(&ft->gc, lb_flow_gc_work);
 	queue_delayed_work(system_power_efficient_wq, &ft->gc, LB_GC_INTERVAL);
@@ -352,4 +366,5 @@ void lb_flow_table_destroy(struct lb_flow_table *ft)
 	cancel_delayed_work_sync(&ft->gc);
 	rhashtable_walk_exit(&ft->gc_iter);
 	rhashtable_free_and_destroy(&ft->ht, lb_flow_free_now, NULL);
+	mem_cgroup_put(ft->memcg);
 }

@@ -34,6 +34,7 @@
 
 struct net;
 struct net_device;
+struct mem_cgroup;
 struct netlink_ext_ack;
 struct nlattr;
 
@@ -294,6 +295,7 @@ static inline bool lb_flow_closing(const struct lb_flow *f)
 struct lb_flow_table {
 	struct rhashtable ht;
 	u32 max;
+	struct mem_cgroup *memcg;	/* charged for the entries (flow.c) */
 	struct delayed_work gc;
 	struct rhashtable_iter gc_iter;
 	struct lb_net *ln;

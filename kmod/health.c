@@ -79,7 +79,8 @@ static void lb_probe_sample(struct lb_tgt_conf *tc, u32 now)
 		if (!family)
 			continue;
 		lb_probe_add(tc, family, &s->dest, now);
-		WRITE_ONCE(s->dest_family, 0);
+		/* The address read first: an empty slot is the hook's again. */
+		smp_store_release(&s->dest_family, 0);
 	}
 	if (tc->down)
 		return;

@@ -260,7 +260,6 @@ static const struct genl_ops lb_genl_ops[] = {
 	{
 		.cmd = LB_CMD_SVC_GET,
 		.doit = lb_nl_svc_get,
-		.start = lb_nl_svc_dump_start,
 		.dumpit = lb_nl_svc_dump,
 		.done = lb_nl_svc_dump_done,
 	},

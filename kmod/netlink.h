@@ -89,7 +89,6 @@ int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
 int lb_nl_put_tgt(struct sk_buff *skb, struct net *net,
 		  const struct lb_tgt_conf *tc, u8 family, struct lb_stats *s);
 int lb_nl_svc_get(struct sk_buff *skb, struct genl_info *info);
-int lb_nl_svc_dump_start(struct netlink_callback *cb);
 int lb_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int lb_nl_svc_dump_done(struct netlink_callback *cb);
 int lb_nl_svc_dump_ln(struct lb_net *ln, struct sk_buff *skb,

@@ -257,6 +257,7 @@ unlock:
 /* Where a service dump is, in cb->ctx (zeroed when it starts). */
 struct lb_nl_svc_dump {
 	struct lb_match *sel;	/* the one service dumped, or NULL: all */
+	bool selected;		/* the first part looked sel up */
 	u32 svc;		/* services sent whole */
 	u32 tgt;		/* targets sent of the next one */
 	u64 active;		/* their active flows */
@@ -268,18 +269,16 @@ static struct lb_nl_svc_dump *lb_nl_svc_dump_ctx(struct netlink_callback *cb)
 	return (struct lb_nl_svc_dump *)cb->ctx;
 }
 
-/**
- * lb_nl_svc_dump_start() - a service dump begins
- * @cb: the dump
- *
- * The request's LB_A_SVC, if any, names the one service to dump, as it
- * names one for other requests; it must exist now.
- * Return: 0, or a negative errno (explained): the dump does not start.
+/*
+ * The one service the dump's LB_A_SVC names, if any, as it names one for
+ * other requests; it must exist now.  Looked up by the first part, not by
+ * a start callback: Linux 6.1 drops a start's extack message, and a part's
+ * goes out with its NLMSG_DONE.  Context: ln->lock held.
  */
-int lb_nl_svc_dump_start(struct netlink_callback *cb)
+static int lb_nl_svc_dump_select(struct lb_net *ln,
+				 struct netlink_callback *cb,
+				 struct lb_nl_svc_dump *d)
 {
-	struct lb_net *ln = lb_net(sock_net(cb->skb->sk));
-	struct lb_nl_svc_dump *d = lb_nl_svc_dump_ctx(cb);
 	struct nlattr *tb[LB_SVC_A_MAX + 1];
 	const struct nlattr *nla;
 	struct lb_svc_conf *sc;
@@ -292,20 +291,13 @@ int lb_nl_svc_dump_start(struct netlink_callback *cb)
 	err = lb_nl_parse_svc(nla, tb, cb->extack);
 	if (err)
 		return err;
+	sc = lb_nl_svc(ln, nla, tb, cb->extack);
+	if (IS_ERR(sc))
+		return PTR_ERR(sc);
 	d->sel = kmalloc(sizeof(*d->sel), GFP_KERNEL);
 	if (!d->sel)
 		return -ENOMEM;
-	mutex_lock(&ln->lock);
-	sc = lb_nl_svc(ln, nla, tb, cb->extack);
-	if (!IS_ERR(sc))
-		*d->sel = sc->m;
-	mutex_unlock(&ln->lock);
-	if (IS_ERR(sc)) {
-		/* A dump that does not start is not done either. */
-		kfree(d->sel);
-		d->sel = NULL;
-		return PTR_ERR(sc);
-	}
+	*d->sel = sc->m;
 	return 0;
 }
 
@@ -417,6 +409,14 @@ int lb_nl_svc_dump_ln(struct lb_net *ln, struct sk_buff *skb,
 	int err = 0;
 
 	mutex_lock(&ln->lock);
+	if (!d->selected) {
+		d->selected = true;
+		err = lb_nl_svc_dump_select(ln, cb, d);
+		if (err) {
+			mutex_unlock(&ln->lock);
+			return err;
+		}
+	}
 	/* A change since the last part flags the next message kept. */
 	cb->seq = ln->gen;
 	if (d->sel) {

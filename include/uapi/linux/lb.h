@@ -171,7 +171,8 @@ enum lb_fwd {
  *	reply without NLM_F_DUMP is one message of at most 32 KiB; a service
  *	that does not fit is refused (EMSGSIZE, and extack says to dump it).
  *	A dump (NLM_F_DUMP) is of every service, in order, or of the one its
- *	LB_A_SVC names (the same naming; refused if there is none).  Its
+ *	LB_A_SVC names (the same naming; if there is none, the dump is
+ *	only its NLMSG_DONE, with the error and the extack message).  Its
  *	messages are sized by the reader's buffer, 32 KiB at most (about
  *	4 KiB if the dump is a fresh socket's first request), so a service
  *	may be split: one message for each service that fits one; else

@@ -6,8 +6,10 @@
  * locks for inserts, resized in the background.  The hash is SipHash with
  * a secret drawn at load time, so nobody outside can make flows collide.
  * Entries name their target by id, never by pointer, so they outlive any
- * configuration snapshot.  The table holds at most flow_max entries; a
- * delayed work walks it a bounded batch at a time and drops idle flows.
+ * configuration snapshot.  The table holds at most flow_max entries, and
+ * all namespaces' tables together flow_max_total; a delayed work walks it
+ * a bounded batch at a time and drops idle flows, and stops while the
+ * table is empty, so an idle namespace costs no wake-ups.
  *
  * Entries are charged to the memory cgroup of whoever made the namespace,
  * as BPF maps charge their creator's: the hook runs in softirq, on behalf
@@ -27,13 +29,17 @@
 #include <linux/tcp.h>
 #include <linux/memcontrol.h>
 #include <linux/sched/mm.h>
+#include <linux/percpu_counter.h>
 #include "lb.h"
+#include "compat.h"
 
 #define LB_GC_BATCH	4096		/* entries looked at per GC step */
 #define LB_GC_INTERVAL	HZ		/* between sweeps of the table */
 
 static struct kmem_cache *lb_flow_cache __read_mostly;
 static siphash_key_t lb_flow_secret __read_mostly;
+/* Entries of every namespace: bounds them all, and finds leaks at unload. */
+static struct percpu_counter lb_flows_all;
 
 /* Collisions cannot be crafted without the secret; the seed only relabels
  * buckets when the table is rehashed.
@@ -65,19 +71,59 @@ const struct rhashtable_params lb_flow_params = {
 	.automatic_shrinking = true,
 };
 
+/*
+ * A cache of its own (not merged with another of the same size), so that
+ * the slab allocator names lb when an entry is left at unload; where the
+ * kernel cannot promise that (before 6.5), lb's own count still does.
+ */
 int lb_flow_cache_init(void)
 {
+	int err;
+
 	get_random_bytes(&lb_flow_secret, sizeof(lb_flow_secret));
 	BUILD_BUG_ON(sizeof(struct lb_flow) > 64);
-	lb_flow_cache = KMEM_CACHE(lb_flow, SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT);
-	return lb_flow_cache ? 0 : -ENOMEM;
+	err = percpu_counter_init(&lb_flows_all, 0, GFP_KERNEL);
+	if (err)
+		return err;
+	lb_flow_cache = KMEM_CACHE(lb_flow, SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT |
+					    SLAB_NO_MERGE);
+	if (!lb_flow_cache) {
+		percpu_counter_destroy(&lb_flows_all);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Context: after every netns is gone, so only RCU callbacks remain. */
 void lb_flow_cache_exit(void)
 {
+	s64 left;
+
 	rcu_barrier();
+	left = percpu_counter_sum(&lb_flows_all);
+	WARN(left, "lb: %lld flow entries were never freed\n", left);
+	percpu_counter_destroy(&lb_flows_all);
 	kmem_cache_destroy(lb_flow_cache);
+}
+
+static struct lb_flow *lb_flow_alloc(struct lb_flow_table *ft)
+{
+	struct mem_cgroup *memcg;
+	struct lb_flow *f;
+
+	/* Not GFP_ATOMIC: its __GFP_HIGH would charge past the limit. */
+	memcg = set_active_memcg(ft->memcg);
+	f = kmem_cache_alloc(lb_flow_cache, GFP_NOWAIT | __GFP_NOWARN);
+	set_active_memcg(memcg);
+	if (f)
+		percpu_counter_inc(&lb_flows_all);
+	return f;
+}
+
+static void lb_flow_free(struct lb_flow *f)
+{
+	kmem_cache_free(lb_flow_cache, f);
+	percpu_counter_dec(&lb_flows_all);
 }
 
 /*
@@ -97,7 +143,7 @@ static void lb_flow_free_all(struct lb_flow **f, unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		kmem_cache_free(lb_flow_cache, f[i]);
+		lb_flow_free(f[i]);
 }
 
 static void lb_flow_dead_free(struct rcu_head *head)
@@ -110,7 +156,7 @@ static void lb_flow_dead_free(struct rcu_head *head)
 
 static void lb_flow_free_now(void *ptr, void *arg)
 {
-	kmem_cache_free(lb_flow_cache, ptr);
+	lb_flow_free(ptr);
 }
 
 static u32 lb_flow_timeout(const struct lb_flow *f)
@@ -142,6 +188,34 @@ u32 lb_flow_count(struct lb_flow_table *ft)
 	return atomic_read(&ft->ht.nelems);
 }
 
+/**
+ * lb_flow_room() - whether a new entry fits under both bounds
+ * @ft: the table
+ *
+ * The total is read without summing the CPUs' shares, so it may be off by
+ * up to percpu_counter_batch entries a CPU: the bound is that loose.
+ *
+ * Context: any.
+ */
+bool lb_flow_room(struct lb_flow_table *ft)
+{
+	return lb_flow_count(ft) < ft->max &&
+	       percpu_counter_read(&lb_flows_all) < lb_defaults.flow_max_total;
+}
+
+/*
+ * The GC sweeps while the table has entries.  Its work is no longer
+ * pending once it runs, so an entry added while it decides to stop
+ * queues it again here.  Not in unit tests (no namespace): they sweep
+ * by hand.
+ */
+static void lb_flow_gc_arm(struct lb_flow_table *ft)
+{
+	if (ft->ln->net && !delayed_work_pending(&ft->gc))
+		queue_delayed_work(system_power_efficient_wq, &ft->gc,
+				   LB_GC_INTERVAL);
+}
+
 /* Context: rcu_read_lock. */
 struct lb_flow *lb_flow_lookup(struct lb_flow_table *ft,
 			       const struct lb_flow_key *key)
@@ -168,13 +242,9 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 			       u32 now, u32 stamp, bool opening,
 			       bool *existed)
 {
-	struct mem_cgroup *memcg;
 	struct lb_flow *f, *old;
 
-	/* Not GFP_ATOMIC: its __GFP_HIGH would charge past the limit. */
-	memcg = set_active_memcg(ft->memcg);
-	f = kmem_cache_alloc(lb_flow_cache, GFP_NOWAIT | __GFP_NOWARN);
-	set_active_memcg(memcg);
+	f = lb_flow_alloc(ft);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	f->key = *key;
@@ -189,9 +259,10 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 						lb_flow_params);
 	*existed = old && !IS_ERR(old);
 	if (old) {
-		kmem_cache_free(lb_flow_cache, f);
+		lb_flow_free(f);
 		return old;
 	}
+	lb_flow_gc_arm(ft);
 	return f;
 }
 
@@ -318,8 +389,9 @@ static void lb_flow_gc_work(struct work_struct *work)
 						struct lb_flow_table, gc);
 	bool end = lb_flow_gc_step(ft, LB_GC_BATCH);
 
-	queue_delayed_work(system_power_efficient_wq, &ft->gc,
-			   end ? LB_GC_INTERVAL : 1);
+	if (!end || lb_flow_count(ft))
+		queue_delayed_work(system_power_efficient_wq, &ft->gc,
+				   end ? LB_GC_INTERVAL : 1);
 }
 
 /*
@@ -356,7 +428,6 @@ int lb_flow_table_init(struct lb_flow_table *ft, struct lb_net *ln, u32 max)
 	ft->memcg = get_mem_cgroup_from_mm(current->mm);
 	rhashtable_walk_enter(&ft->ht, &ft->gc_iter);
 	INIT_DELAYED_WORK(&ft->gc, lb_flow_gc_work);
-	queue_delayed_work(system_power_efficient_wq, &ft->gc, LB_GC_INTERVAL);
 	return 0;
 }
 

@@ -394,6 +394,7 @@ struct lb_defaults {
 	u8 sched;
 	u32 flowlet_us;
 	u32 flow_max;
+	u32 flow_max_total;	/* all namespaces together */
 	u32 timeout_tcp;	/* seconds */
 	u32 timeout_tcp_syn;
 	u32 timeout_tcp_close;
@@ -480,6 +481,7 @@ void lb_flow_charge(const struct lb_cfg *cfg, struct lb_flow *f,
 void lb_flow_flush(struct lb_flow_table *ft);
 bool lb_flow_gc_step(struct lb_flow_table *ft, unsigned int budget);
 u32 lb_flow_count(struct lb_flow_table *ft);
+bool lb_flow_room(struct lb_flow_table *ft);
 extern const struct rhashtable_params lb_flow_params;
 int lb_flow_cache_init(void);
 void lb_flow_cache_exit(void);

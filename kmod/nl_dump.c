@@ -479,6 +479,8 @@ int lb_nl_info_get(struct sk_buff *skb, struct genl_info *info)
 	if (!nest ||
 	    nla_put_u32(msg, LB_INFO_A_FLOWS, lb_flow_count(&ln->flows)) ||
 	    nla_put_u32(msg, LB_INFO_A_FLOW_MAX, ln->flows.max) ||
+	    nla_put_u32(msg, LB_INFO_A_FLOW_MAX_TOTAL,
+			lb_defaults.flow_max_total) ||
 	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_TCP, lb_defaults.timeout_tcp) ||
 	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_TCP_SYN,
 			lb_defaults.timeout_tcp_syn) ||

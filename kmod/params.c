@@ -45,6 +45,11 @@ module_param(flow_max, uint, 0444);
 MODULE_PARM_DESC(flow_max,
 		 "flows tracked per namespace; beyond, flows are placed by Maglev hashing (default 262144)");
 
+static unsigned int flow_max_total = 1048576;
+module_param(flow_max_total, uint, 0444);
+MODULE_PARM_DESC(flow_max_total,
+		 "flows tracked in all namespaces together; beyond, as past flow_max (default 1048576)");
+
 static unsigned int timeout_tcp = 300;
 module_param(timeout_tcp, uint, 0444);
 MODULE_PARM_DESC(timeout_tcp, "seconds an idle TCP flow is kept, 1-604800 (default 300)");
@@ -243,6 +248,7 @@ int lb_params_parse(void)
 
 	lb_defaults.flowlet_us = flowlet_us;
 	lb_defaults.flow_max = flow_max;
+	lb_defaults.flow_max_total = flow_max_total;
 	lb_defaults.timeout_tcp = timeout_tcp;
 	lb_defaults.timeout_tcp_syn = timeout_tcp_syn;
 	lb_defaults.timeout_tcp_close = timeout_tcp_close;

@@ -322,7 +322,7 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 		return nt;
 	}
 
-	if (lb_flow_count(ft) >= ft->max)
+	if (!lb_flow_room(ft))
 		goto fallback;
 	nt = lb_pick_new(svc, pkt);
 	if (!nt)

@@ -71,6 +71,9 @@ void info_text(const struct snapshot *s)
 		printf("%sflows %llu", sep, ull(in->v[LB_INFO_A_FLOWS]));
 		if (in->has[LB_INFO_A_FLOW_MAX])
 			printf("/%llu", ull(in->v[LB_INFO_A_FLOW_MAX]));
+		if (in->has[LB_INFO_A_FLOW_MAX_TOTAL])
+			printf(" flow-max-total %llu",
+			       ull(in->v[LB_INFO_A_FLOW_MAX_TOTAL]));
 		sep = " ";
 	}
 	for (i = 0; i < NTIMEOUTS; i++) {
@@ -211,6 +214,8 @@ static void info_json(const struct snapshot *s)
 		json_uint("flows", in->v[LB_INFO_A_FLOWS]);
 	if (in->has[LB_INFO_A_FLOW_MAX])
 		json_uint("flow_max", in->v[LB_INFO_A_FLOW_MAX]);
+	if (in->has[LB_INFO_A_FLOW_MAX_TOTAL])
+		json_uint("flow_max_total", in->v[LB_INFO_A_FLOW_MAX_TOTAL]);
 	for (i = 0; i < NTIMEOUTS; i++)
 		if (in->has[timeouts[i].attr])
 			json_uint(timeouts[i].json, in->v[timeouts[i].attr]);

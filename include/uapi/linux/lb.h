@@ -459,6 +459,8 @@ enum lb_flow_attr {
  *	flood of random ACKs) is forgotten
  * @LB_INFO_A_EVENT_DROPS: u64, events (LB_MCGRP_EVENTS) lost because the
  *	kernel could not allocate them
+ * @LB_INFO_A_FLOW_MAX_TOTAL: u32, bound of all namespaces' flows together
+ *	(module parameter flow_max_total); past it, as past LB_INFO_A_FLOW_MAX
  */
 enum lb_info_attr {
 	LB_INFO_A_UNSPEC,
@@ -474,6 +476,7 @@ enum lb_info_attr {
 	LB_INFO_A_NAT_DROPS,
 	LB_INFO_A_TIMEOUT_TCP_SYN,
 	LB_INFO_A_EVENT_DROPS,
+	LB_INFO_A_FLOW_MAX_TOTAL,
 	__LB_INFO_A_MAX
 };
 

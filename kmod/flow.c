@@ -227,7 +227,7 @@ struct lb_flow *lb_flow_lookup(struct lb_flow_table *ft,
  * lb_flow_insert() - add a flow, unless another CPU just did
  * @ft: the table
  * @key: the flow
- * @tgt_id: its target
+ * @t: its target
  * @now: jiffies
  * @stamp: lb_now_us() of this packet
  * @opening: TCP: the flow has a short timeout until a packet past this one
@@ -238,9 +238,9 @@ struct lb_flow *lb_flow_lookup(struct lb_flow_table *ft,
  * Return: the entry, or an ERR_PTR when it cannot be added.
  */
 struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
-			       const struct lb_flow_key *key, u32 tgt_id,
-			       u32 now, u32 stamp, bool opening,
-			       bool *existed)
+			       const struct lb_flow_key *key,
+			       const struct lb_target *t, u32 now, u32 stamp,
+			       bool opening, bool *existed)
 {
 	struct lb_flow *f, *old;
 
@@ -248,12 +248,12 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	f->key = *key;
-	f->tgt_id = tgt_id;
+	f->tgt_id = t->id;
 	f->opening = opening;
 	f->pad = 0;
 	f->seen = now;
 	f->stamp = stamp;
-	f->charged = tgt_id;	/* the caller counts it if it went in */
+	f->charged = t->tag;	/* the caller counts it if it went in */
 
 	old = rhashtable_lookup_get_insert_fast(&ft->ht, &f->node,
 						lb_flow_params);
@@ -269,6 +269,16 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 /* A flow charged to no target, for good: it left the table. */
 #define LB_FLOW_GONE	U32_MAX
 
+/* The target with tag @tag, if still there, counts one flow less. */
+static void lb_flow_uncharge(const struct lb_cfg *cfg, u32 tag)
+{
+	const struct lb_target *t = tag ? lb_cfg_target(cfg, lb_tag_id(tag))
+					: NULL;
+
+	if (t && t->tag == tag)
+		this_cpu_dec(t->pcpu->flows_active);
+}
+
 /**
  * lb_flow_charge() - count @f in @to's active flows, and no longer in the
  *	previous target's
@@ -276,18 +286,18 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
  * @f: the flow
  * @to: its target; NULL when it closes (FIN or RST: not active any more)
  *
- * f->charged says which target's flows_active holds this flow.  Every
- * change of it is one cmpxchg, so each increment is matched by exactly one
- * decrement, whichever CPU, or the GC, gets there first; a flow gone from
- * the table is never charged again.
+ * f->charged says which target's flows_active holds this flow, by its tag.
+ * Every change of it is one cmpxchg, so each increment is matched by
+ * exactly one decrement, whichever CPU, or the GC, gets there first; a
+ * flow gone from the table is never charged again, and a target that
+ * took a deleted one's id never loses the deleted one's flows.
  *
  * Context: rcu_read_lock.
  */
 void lb_flow_charge(const struct lb_cfg *cfg, struct lb_flow *f,
 		    const struct lb_target *to)
 {
-	u32 old = READ_ONCE(f->charged), new = to ? to->id : 0;
-	const struct lb_target *t;
+	u32 old = READ_ONCE(f->charged), new = to ? to->tag : 0;
 
 	do {
 		if (old == LB_FLOW_GONE || old == new)
@@ -295,9 +305,7 @@ void lb_flow_charge(const struct lb_cfg *cfg, struct lb_flow *f,
 	} while (!try_cmpxchg(&f->charged, &old, new));
 	if (to)
 		this_cpu_inc(to->pcpu->flows_active);
-	t = old ? lb_cfg_target(cfg, old) : NULL;
-	if (t)
-		this_cpu_dec(t->pcpu->flows_active);
+	lb_flow_uncharge(cfg, old);
 }
 
 /*
@@ -307,15 +315,10 @@ void lb_flow_charge(const struct lb_cfg *cfg, struct lb_flow *f,
  */
 static bool lb_flow_remove(struct lb_flow_table *ft, struct lb_flow *f)
 {
-	const struct lb_target *t;
-	u32 old;
-
 	if (rhashtable_remove_fast(&ft->ht, &f->node, lb_flow_params))
 		return false;	/* somebody else removed it */
-	old = xchg(&f->charged, LB_FLOW_GONE);
-	t = old ? lb_cfg_target(rcu_dereference(ft->ln->cfg), old) : NULL;
-	if (t)
-		this_cpu_dec(t->pcpu->flows_active);
+	lb_flow_uncharge(rcu_dereference(ft->ln->cfg),
+			 xchg(&f->charged, LB_FLOW_GONE));
 	return true;
 }
 

@@ -160,6 +160,7 @@ struct lb_match {
 /* A compiled target, inside a compiled service.  Immutable. */
 struct lb_target {
 	u32 id;
+	u32 tag;		/* what a flow it counts holds (lb_tgt_tag()) */
 	u32 mark;		/* path */
 	u32 mask;
 	u32 weight;
@@ -236,6 +237,7 @@ struct lb_probe {
 struct lb_tgt_conf {
 	struct list_head node;
 	u32 id;
+	u32 tag;		/* lb_tgt_tag() of the id when it was given */
 	u32 mark;
 	u32 mask;
 	u32 weight;
@@ -283,8 +285,25 @@ struct lb_flow {
 	u8 pad;
 	u32 seen;		/* jiffies of the last packet */
 	u32 stamp;		/* flowlet: last packet, in ~us (ns >> 10) */
-	u32 charged;		/* lb_flow_charge(): target counting it, or 0 */
+	u32 charged;		/* lb_flow_charge(): tag of the target counting */
+				/* it, or 0 */
 };
+
+/*
+ * A target's tag: its id, and above it the id's generation, so that a flow
+ * counted by a deleted target is never taken for one counted by the new
+ * target given the same id.  15 bits of generation: LB_FLOW_GONE
+ * (U32_MAX) is nobody's tag.
+ */
+static inline u32 lb_tgt_tag(u32 id, u16 gen)
+{
+	return (u32)(gen & 0x7fff) << 16 | id;
+}
+
+static inline u32 lb_tag_id(u32 tag)
+{
+	return tag & 0xffff;
+}
 
 /* Context: rcu_read_lock. */
 static inline bool lb_flow_closing(const struct lb_flow *f)
@@ -310,6 +329,7 @@ struct lb_net {
 	u32 n_services;
 	struct ida tgt_ids;
 	u32 next_id;			/* ids are handed out cyclically */
+	u16 id_gen;			/* lb_tgt_tag(): one per id handed out */
 	struct lb_flow_table flows;
 	struct delayed_work health;	/* health.c: are the targets reachable */
 	u32 health_checks;
@@ -472,9 +492,9 @@ void lb_flow_table_destroy(struct lb_flow_table *ft);
 struct lb_flow *lb_flow_lookup(struct lb_flow_table *ft,
 			       const struct lb_flow_key *key);
 struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
-			       const struct lb_flow_key *key, u32 tgt_id,
-			       u32 now, u32 stamp, bool opening,
-			       bool *existed);
+			       const struct lb_flow_key *key,
+			       const struct lb_target *t, u32 now, u32 stamp,
+			       bool opening, bool *existed);
 bool lb_flow_expired(const struct lb_flow *f, u32 now);
 void lb_flow_charge(const struct lb_cfg *cfg, struct lb_flow *f,
 		    const struct lb_target *to);

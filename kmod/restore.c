@@ -147,6 +147,7 @@ static int lb_svc_conf_adopt(struct lb_net *ln, struct lb_svc_conf *sc,
 			continue;
 		}
 		tc->id = prev->id;
+		tc->tag = prev->tag;
 		tc->cnt = lb_counters_get(prev->cnt);
 		/* Still as reachable as it was, until the next check says. */
 		tc->down = prev->down;

@@ -202,9 +202,13 @@ static u32 lb_now_us(void)
 	return (u32)(ktime_get_ns() >> 10);
 }
 
+/* @f, on @t, has seen @pkt. */
 static void lb_flow_touch(const struct lb_cfg *cfg, struct lb_flow *f,
-			  const struct lb_pkt *pkt, u32 now, bool flowlet)
+			  const struct lb_target *t, const struct lb_pkt *pkt,
+			  u32 now, bool flowlet)
 {
+	u32 charged = READ_ONCE(f->charged);
+
 	if (READ_ONCE(f->seen) != now) {
 		WRITE_ONCE(f->seen, now);
 		if (!flowlet)
@@ -216,8 +220,11 @@ static void lb_flow_touch(const struct lb_cfg *cfg, struct lb_flow *f,
 	if (unlikely(READ_ONCE(f->opening)) && !pkt->tcp_syn)
 		WRITE_ONCE(f->opening, 0);
 	/* A closing connection no longer counts as active (for wlc). */
-	if (pkt->tcp_close && !lb_flow_closing(f))
+	if (pkt->tcp_close && charged)
 		lb_flow_charge(cfg, f, NULL);
+	/* Counted by the deleted target whose id @t was given: count it here. */
+	else if (unlikely(charged && charged != t->tag))
+		lb_flow_charge(cfg, f, t);
 }
 
 /* Flows on @t now, summed over CPUs: a flowlet boundary's slow path. */
@@ -306,7 +313,7 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 		    !(pkt->tcp_syn && lb_flow_closing(f))) {
 			if (flowlet)
 				t = lb_flowlet(cfg, svc, f, t);
-			lb_flow_touch(cfg, f, pkt, now, flowlet);
+			lb_flow_touch(cfg, f, t, pkt, now, flowlet);
 			return t;
 		}
 		/* Its target is gone, or this is a new flow on old state. */
@@ -316,7 +323,7 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 		lb_flow_assign(cfg, f, nt, true);
 		if (pkt->tcp_syn)
 			WRITE_ONCE(f->opening, 1);	/* a new connection */
-		lb_flow_touch(cfg, f, pkt, now, flowlet);
+		lb_flow_touch(cfg, f, nt, pkt, now, flowlet);
 		LB_INC(nt->pcpu, flows_created);
 		LB_INC(svc->st->pcpu, flows_created);
 		return nt;
@@ -332,7 +339,7 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 	 * SYN: a lone ACK (a flood of random ones) must not hold an entry
 	 * for the established timeout.
 	 */
-	f = lb_flow_insert(ft, &pkt->key, nt->id, now, lb_now_us(),
+	f = lb_flow_insert(ft, &pkt->key, nt, now, lb_now_us(),
 			   pkt->key.proto == IPPROTO_TCP, &existed);
 	if (IS_ERR(f))
 		goto fallback;

@@ -92,6 +92,7 @@ struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 		struct lb_target *t = &svc->targets[i];
 
 		t->id = tc->id;
+		t->tag = tc->tag;
 		t->mark = tc->mark;
 		t->mask = tc->mask;
 		/* An unreachable target takes no new flow, and loses its own. */

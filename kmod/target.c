@@ -101,6 +101,7 @@ int lb_tgt_conf_init(struct lb_net *ln, struct lb_tgt_conf *tc,
 		NL_SET_ERR_MSG(extack, "no free target id");
 		return -ENOSPC;
 	}
+	tc->tag = lb_tgt_tag(tc->id, ++ln->id_gen);
 	tc->cnt = lb_counters_new();
 	if (!tc->cnt) {
 		ida_free(&ln->tgt_ids, tc->id);

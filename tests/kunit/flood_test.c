@@ -103,6 +103,9 @@ static void flood_measure(struct lb_flow_table *ft, struct flood_chains *c)
 	rcu_read_unlock();
 }
 
+/* What the flooded entries name: no snapshot has it, nothing counts them. */
+static const struct lb_target flood_target = { .id = 1, .tag = 1 };
+
 /* Insert @keys into a fresh table; returns how many went in. */
 static unsigned int flood_fill(struct lb_net *ln,
 			       const struct lb_flow_key *keys, unsigned int n)
@@ -113,8 +116,8 @@ static unsigned int flood_fill(struct lb_net *ln,
 
 	for (i = 0; i < n; i++) {
 		rcu_read_lock();
-		f = lb_flow_insert(&ln->flows, &keys[i], 1, (u32)jiffies, 0,
-				   false, &existed);
+		f = lb_flow_insert(&ln->flows, &keys[i], &flood_target,
+				   (u32)jiffies, 0, false, &existed);
 		rcu_read_unlock();
 		in += !IS_ERR(f) && !existed;
 	}

@@ -329,6 +329,55 @@ static void lb_flow_gc_incremental(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, active(ln), 0ULL);
 }
 
+/*
+ * A deleted target's id handed to a new target of the same service (ids
+ * are reused once all 65535 have been): a flow counted by the old target
+ * is not uncounted from the new one when it expires, and one that goes
+ * on, on the new target, is counted there.  Failed before the fix: the
+ * new target's count went below zero.
+ */
+static void lb_flow_id_reuse(struct kunit *test)
+{
+	static const u32 one[] = { 1 };
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_test_pkt a = { AF_INET, IPPROTO_UDP, 1, 2, 1, 2 };
+	struct lb_test_pkt b = { AF_INET, IPPROTO_UDP, 1, 2, 3, 4 };
+	u32 old = (u32)jiffies - (lb_defaults.timeout_udp + 1) * HZ;
+	struct lb_svc_conf *sc;
+	struct lb_tgt_conf *tc;
+	u32 id;
+
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, one, 1);
+	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &a), 1U);
+	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &b), 1U);
+	KUNIT_EXPECT_EQ(test, active(ln), 2ULL);
+
+	mutex_lock(&ln->lock);
+	sc = lb_test_svc(ln);
+	tc = list_first_entry(&sc->targets, struct lb_tgt_conf, node);
+	id = tc->id;
+	KUNIT_ASSERT_EQ(test, lb_tgt_del(ln, sc, tc), 0);
+	ln->next_id = id;
+	KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, sc, 2, ~0U, 1, NULL), 0);
+	tc = list_first_entry(&sc->targets, struct lb_tgt_conf, node);
+	mutex_unlock(&ln->lock);
+	KUNIT_ASSERT_EQ(test, tc->id, id);
+	KUNIT_EXPECT_EQ(test, active(ln), 0ULL);
+
+	/* b goes on, on the target with its id now: counted there. */
+	KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &b), 2U);
+	KUNIT_EXPECT_EQ(test, active(ln), 1ULL);
+	/* a expires where it was counted, by the deleted target. */
+	find(ln, test, &a)->seen = old;
+	gc_all(ln);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
+	KUNIT_EXPECT_EQ(test, active(ln), 1ULL);
+	find(ln, test, &b)->seen = old;
+	gc_all(ln);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 0U);
+	KUNIT_EXPECT_EQ(test, active(ln), 0ULL);
+}
+
 static struct kunit_case lb_flow_cases[] = {
 	KUNIT_CASE(lb_flow_insert_lookup),
 	KUNIT_CASE(lb_flow_expiry),
@@ -338,6 +387,7 @@ static struct kunit_case lb_flow_cases[] = {
 	KUNIT_CASE(lb_flow_limit_fallback),
 	KUNIT_CASE(lb_flow_midstream_keeps_fallback_path),
 	KUNIT_CASE(lb_flow_gc_incremental),
+	KUNIT_CASE(lb_flow_id_reuse),
 	{}
 };
 

@@ -76,6 +76,17 @@ static int lb_parse_l4(const struct sk_buff *skb, unsigned int off,
 	return 0;
 }
 
+/*
+ * BIG TCP: GRO builds TCP packets past 64 KiB, whose IP length field
+ * (IPv4 total length, IPv6 payload length) is 0 and whose length is the
+ * skb's; the kernel reads them so too (iph_totlen(), ipv6_payload_len()).
+ * Any other length 0 is malformed, or a jumbogram lb does not balance.
+ */
+static bool lb_big_tcp(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) && skb_is_gso_tcp(skb);
+}
+
 static int lb_parse_ipv4(const struct sk_buff *skb, struct lb_pkt *pkt)
 {
 	unsigned int nhoff = skb_network_offset(skb), hlen, end;
@@ -88,6 +99,8 @@ static int lb_parse_ipv4(const struct sk_buff *skb, struct lb_pkt *pkt)
 		return -EINVAL;
 	hlen = iph->ihl * 4;
 	pkt->len = ntohs(iph->tot_len);
+	if (!pkt->len && lb_big_tcp(skb))
+		pkt->len = skb->len - nhoff;
 	if (pkt->len < hlen || nhoff + pkt->len > skb->len)
 		return -EINVAL;
 	end = nhoff + pkt->len;
@@ -123,8 +136,11 @@ static int lb_parse_ipv6(const struct sk_buff *skb, struct lb_pkt *pkt)
 	if (!ip6h || ip6h->version != 6)
 		return -EINVAL;
 	pkt->len = sizeof(*ip6h) + ntohs(ip6h->payload_len);
-	/* Jumbograms (payload_len 0) are not balanced. */
-	if (!ip6h->payload_len || nhoff + pkt->len > skb->len)
+	if (!ip6h->payload_len && lb_big_tcp(skb))
+		pkt->len = skb->len - nhoff;
+	else if (!ip6h->payload_len)
+		return -EINVAL;
+	if (nhoff + pkt->len > skb->len)
 		return -EINVAL;
 	end = nhoff + pkt->len;
 

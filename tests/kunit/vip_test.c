@@ -322,6 +322,62 @@ static void lb_vip_reply(struct kunit *test)
 	}
 }
 
+/* Make @skb a BIG TCP packet: GRO past 64 KiB, whose IP length is 0. */
+static void big_tcp(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP)) {
+		ip_hdr(skb)->tot_len = 0;
+		ip_send_check(ip_hdr(skb));
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	} else {
+		ipv6_hdr(skb)->payload_len = 0;
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV6;
+	}
+	skb_shinfo(skb)->gso_size = 500;
+}
+
+/*
+ * A BIG TCP reply (IPv4 total length 0, or IPv6 payload length 0: the
+ * packet is as long as the skb) is translated like any other.  Failed
+ * before the fix: it left with the backend's address.
+ */
+static void lb_vip_reply_big_tcp(struct kunit *test)
+{
+	static const u8 families[] = { AF_INET, AF_INET6 };
+	unsigned int f;
+
+	for (f = 0; f < ARRAY_SIZE(families); f++) {
+		struct lb_net *ln = lb_test_net(test, 1000);
+		struct lb_test_pkt in = req(families[f], IPPROTO_TCP, CPORT,
+					    TCPHDR_SYN);
+		struct lb_test_pkt rep = {
+			families[f], IPPROTO_TCP, be[0].addr, CLIENT,
+			be[0].port, CPORT, TCPHDR_ACK, .payload = 1000,
+			.pattern = 3,
+		};
+		struct lb_test_pkt out = rep;
+		struct lb_tgt_conf *tc[1];
+		struct sk_buff *skb, *exp;
+
+		nat_svc(test, ln, families[f], IPPROTO_TCP, -1, tc, 1);
+		KUNIT_EXPECT_EQ(test, pick(test, ln, &in), 0);
+		out.saddr = VIP;
+		out.sport = VPORT;
+		skb = build(test, &rep);
+		exp = build(test, &out);
+		big_tcp(skb);
+		big_tcp(exp);
+		KUNIT_EXPECT_EQ(test, lb_test_vip_out(ln, skb), NF_ACCEPT);
+		KUNIT_EXPECT_TRUE_MSG(test, lb_test_same(skb, exp),
+				      "IPv%d: a BIG TCP reply not from VIP:vport",
+				      families[f] == AF_INET ? 4 : 6);
+		KUNIT_EXPECT_EQ(test, tgt_stats(tc[0]).reply_bytes,
+				(u64)skb->len);
+		kfree_skb(exp);
+		kfree_skb(skb);
+	}
+}
+
 /*
  * One backend behind two VIPs on the same port: each reply gets the VIP
  * its flow was sent to.
@@ -1181,6 +1237,7 @@ static struct kunit_case lb_vip_cases[] = {
 	KUNIT_CASE(lb_vip_new_flow),
 	KUNIT_CASE(lb_vip_flow_keeps_backend),
 	KUNIT_CASE(lb_vip_reply),
+	KUNIT_CASE(lb_vip_reply_big_tcp),
 	KUNIT_CASE(lb_vip_shared_backend),
 	KUNIT_CASE(lb_vip_unserved_dropped),
 	KUNIT_CASE(lb_vip_ping_dropped),

@@ -167,16 +167,26 @@ static int lb_parse_ipv6(const struct sk_buff *skb, struct lb_pkt *pkt)
 		}
 		if (nexthdr == NEXTHDR_HOP || nexthdr == NEXTHDR_ROUTING ||
 		    nexthdr == NEXTHDR_DEST || nexthdr == NEXTHDR_AUTH) {
-			const struct ipv6_opt_hdr *oh;
-			struct ipv6_opt_hdr _oh;
+			const struct ipv6_rt_hdr *oh;
+			struct ipv6_rt_hdr _oh;
 
+			/* Every option header is at least 8 bytes long. */
 			if (off + sizeof(_oh) > end)
 				return -EINVAL;
 			oh = skb_header_pointer(skb, off, sizeof(_oh), &_oh);
 			if (!oh)
 				return -EINVAL;
-			off += nexthdr == NEXTHDR_AUTH ? ipv6_authlen(oh) :
-							 ipv6_optlen(oh);
+			/*
+			 * Segments left: the destination is a waypoint, and
+			 * the transport checksum covers the final one, which
+			 * a rewrite of the destination would not change.
+			 * Not this flow's end: not balanced.
+			 */
+			if (nexthdr == NEXTHDR_ROUTING && oh->segments_left)
+				return -EINVAL;
+			off += nexthdr == NEXTHDR_AUTH ?
+			       ipv6_authlen((const struct ipv6_opt_hdr *)oh) :
+			       ipv6_optlen((const struct ipv6_opt_hdr *)oh);
 			if (off > end)		/* it reaches past the datagram */
 				return -EINVAL;
 			nexthdr = oh->nexthdr;

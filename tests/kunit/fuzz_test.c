@@ -16,7 +16,8 @@
  * 5, a total length below the header or beyond the packet; an IPv6
  * header with another version, a zero (jumbo) payload length or one
  * beyond the packet, more than 8 extension headers or one reaching past
- * the datagram; a transport header cut short: ports, TCP's 20 bytes and
+ * the datagram, a routing header with segments left (not balanced: its
+ * destination is a waypoint); a transport header cut short: ports, TCP's 20 bytes and
  * its data offset (at least 5, within the datagram), ICMP's 8 bytes.
  * Fragments other than the first have no transport header to check.
  * Checked for every packet:
@@ -252,6 +253,9 @@ static bool ref_parse(const u8 *p, unsigned int len, u8 pf,
 			hlen = nh == NEXTHDR_AUTH ? (p[off + 1] + 2) * 4 :
 						    (p[off + 1] + 1) * 8;
 			if (off + hlen > end)
+				return false;
+			/* A routing header with segments left: a waypoint. */
+			if (nh == NEXTHDR_ROUTING && p[off + 3])
 				return false;
 			nh = p[off];
 			off += hlen;

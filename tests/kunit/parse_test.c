@@ -127,6 +127,47 @@ static void lb_parse_ipv6_exthdrs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pkt.key.dport, htons(80));
 }
 
+/*
+ * A routing header with segments left: the destination is a waypoint and
+ * the transport checksum covers the final one, so rewriting the
+ * destination would break it: not balanced.  With none left, the
+ * destination is the end and the packet is parsed.  Failed before the
+ * fix: parsed either way.
+ */
+static void lb_parse_ipv6_routing(struct kunit *test)
+{
+	struct lb_test_pkt p = { AF_INET6, IPPROTO_UDP, 1, 2, 1000, 53 };
+	struct ipv6_rt_hdr *rt;
+	struct sk_buff *skb;
+	struct lb_pkt pkt;
+	u8 left, *tail;
+
+	for (left = 0; left < 2; left++) {
+		skb = lb_test_skb(test, &p);
+		/* Rebuild the payload as ROUTING(24: one address) UDP. */
+		tail = kunit_kzalloc(test, 8, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, tail);
+		memcpy(tail, ipv6_hdr(skb) + 1, 8);
+		skb_trim(skb, sizeof(struct ipv6hdr));
+		rt = skb_put_zero(skb, 24);
+		rt->nexthdr = IPPROTO_UDP;
+		rt->hdrlen = 2;
+		rt->type = IPV6_SRCRT_TYPE_2;
+		rt->segments_left = left;
+		skb_put_data(skb, tail, 8);
+		ipv6_hdr(skb)->nexthdr = NEXTHDR_ROUTING;
+		ipv6_hdr(skb)->payload_len =
+			htons(skb->len - sizeof(struct ipv6hdr));
+		if (left) {
+			KUNIT_EXPECT_EQ(test, parse(test, skb, &pkt), -EINVAL);
+			continue;
+		}
+		KUNIT_ASSERT_EQ(test, parse(test, skb, &pkt), 0);
+		KUNIT_EXPECT_EQ(test, pkt.key.proto, IPPROTO_UDP);
+		KUNIT_EXPECT_EQ(test, pkt.key.dport, htons(53));
+	}
+}
+
 /* A chain of options longer than lb walks is refused, not followed. */
 static void lb_parse_ipv6_exthdr_loop(struct kunit *test)
 {
@@ -285,6 +326,7 @@ static struct kunit_case lb_parse_cases[] = {
 	KUNIT_CASE(lb_parse_ipv6),
 	KUNIT_CASE(lb_parse_ipv6_exthdrs),
 	KUNIT_CASE(lb_parse_ipv6_exthdr_loop),
+	KUNIT_CASE(lb_parse_ipv6_routing),
 	KUNIT_CASE(lb_parse_fragments),
 	KUNIT_CASE(lb_parse_ipv4_malformed),
 	KUNIT_CASE(lb_parse_ipv6_malformed),

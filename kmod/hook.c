@@ -11,8 +11,9 @@
  * loaded, sees one consistent connection (client <-> backend) and
  * iptables NAT rules keep working on it:
  *  - packets to a VIP at PRE_ROUTING just before conntrack
- *    (NF_IP_PRI_CONNTRACK - 1, after reassembly), so conntrack tracks
- *    client -> backend from the first packet and routing sees the backend;
+ *    (NF_IP_PRI_CONNTRACK - 1, after reassembly: defrag.c), so conntrack
+ *    tracks client -> backend from the first packet and routing sees the
+ *    backend;
  *  - replies from a backend at FORWARD, after the filter table: conntrack
  *    has matched them as backend -> client, the reply of that connection,
  *    and the forwarding code has checked TTL and MTU, so an ICMP error the
@@ -212,9 +213,14 @@ static const struct nf_hook_ops lb_reply_ops[] = {
 static const struct lb_hook_set {
 	const struct nf_hook_ops *ops;
 	unsigned int n;
+	/* what the hooks need from the kernel while they are there */
+	int (*get)(struct net *net);
+	void (*put)(struct net *net);
 } lb_hook_sets[] = {
 	[LB_HOOKS_PATH] = { lb_path_ops, ARRAY_SIZE(lb_path_ops) },
-	[LB_HOOKS_VIP] = { lb_vip_ops, ARRAY_SIZE(lb_vip_ops) },
+	/* Fragments to a VIP reassembled before it (defrag.c). */
+	[LB_HOOKS_VIP] = { lb_vip_ops, ARRAY_SIZE(lb_vip_ops),
+			   lb_defrag_get, lb_defrag_put },
 	[LB_HOOKS_REPLY] = { lb_reply_ops, ARRAY_SIZE(lb_reply_ops) },
 };
 
@@ -238,6 +244,7 @@ static bool lb_hooks_needed(const struct lb_cfg *cfg, unsigned int set)
  */
 int lb_hooks_want(struct lb_net *ln, const struct lb_cfg *cfg)
 {
+	const struct lb_hook_set *hs;
 	unsigned int set;
 	int err;
 
@@ -246,8 +253,13 @@ int lb_hooks_want(struct lb_net *ln, const struct lb_cfg *cfg)
 	for (set = 0; set < ARRAY_SIZE(lb_hook_sets); set++) {
 		if (ln->hooks & BIT(set) || !lb_hooks_needed(cfg, set))
 			continue;
-		err = nf_register_net_hooks(ln->net, lb_hook_sets[set].ops,
-					    lb_hook_sets[set].n);
+		hs = &lb_hook_sets[set];
+		err = hs->get ? hs->get(ln->net) : 0;
+		if (!err) {
+			err = nf_register_net_hooks(ln->net, hs->ops, hs->n);
+			if (err && hs->put)
+				hs->put(ln->net);
+		}
 		if (err) {
 			/* Undo what this call registered. */
 			lb_hooks_trim(ln, lb_cfg_locked(ln));
@@ -269,14 +281,17 @@ int lb_hooks_want(struct lb_net *ln, const struct lb_cfg *cfg)
  */
 void lb_hooks_trim(struct lb_net *ln, const struct lb_cfg *cfg)
 {
+	const struct lb_hook_set *hs;
 	unsigned int set;
 
 	for (set = 0; set < ARRAY_SIZE(lb_hook_sets); set++) {
 		if (!(ln->hooks & BIT(set)) ||
 		    (cfg && lb_hooks_needed(cfg, set)))
 			continue;
-		nf_unregister_net_hooks(ln->net, lb_hook_sets[set].ops,
-					lb_hook_sets[set].n);
+		hs = &lb_hook_sets[set];
+		nf_unregister_net_hooks(ln->net, hs->ops, hs->n);
+		if (hs->put)
+			hs->put(ln->net);
 		ln->hooks &= ~BIT(set);
 	}
 }

@@ -531,4 +531,10 @@ unsigned int lb_process(struct lb_net *ln, struct sk_buff *skb, u8 family,
 int lb_hooks_want(struct lb_net *ln, const struct lb_cfg *cfg);
 void lb_hooks_trim(struct lb_net *ln, const struct lb_cfg *cfg);
 
+/* defrag.c: the kernel's reassembly, while the VIP hooks are there */
+void lb_defrag_init(void);
+void lb_defrag_exit(void);
+int lb_defrag_get(struct net *net);
+void lb_defrag_put(struct net *net);
+
 #endif /* _LB_H */

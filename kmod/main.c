@@ -145,6 +145,7 @@ static int __init lb_init(void)
 	lb_wq = alloc_workqueue("lb", 0, 0);
 	if (!lb_wq)
 		return -ENOMEM;
+	lb_defrag_init();
 	err = lb_flow_cache_init();
 	if (err)
 		goto err_wq;
@@ -166,6 +167,7 @@ err_pernet:
 err_cache:
 	lb_flow_cache_exit();
 err_wq:
+	lb_defrag_exit();
 	rcu_barrier();
 	destroy_workqueue(lb_wq);
 	return err;
@@ -178,6 +180,7 @@ static void __exit lb_exit(void)
 	unregister_pernet_subsys(&lb_net_ops);
 	lb_flow_cache_exit();	/* waits for RCU callbacks */
 	destroy_workqueue(lb_wq);	/* runs the snapshot frees they queued */
+	lb_defrag_exit();
 }
 
 module_init(lb_init);

@@ -143,8 +143,9 @@ unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
 		goto out;
 	}
 	/*
-	 * Without reassembly (conntrack) before lb, a fragment has no ports:
-	 * it can be neither matched to a service nor rewritten.
+	 * A fragment the kernel did not reassemble (no nf_defrag, defrag.c)
+	 * has no ports: it can be neither matched to a service nor
+	 * rewritten.
 	 */
 	svc = pkt.is_frag ? NULL : lb_vip_svc_lookup(cfg, &pkt.key, in);
 	if (!svc) {

@@ -484,6 +484,7 @@ const struct lb_target *lb_maglev_pick(const struct lb_svc *svc,
 /* maglev.c */
 int lb_maglev_build(u8 *table, const struct lb_target *targets, u32 n);
 u32 lb_maglev_hash(const struct lb_flow_key *key);
+int lb_maglev_seed(const char *hex);
 u32 lb_frag_hash(const struct lb_pkt *pkt);
 
 /* flow.c */

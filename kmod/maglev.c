@@ -8,15 +8,25 @@
  * configuration and the packet (fixed hash keys), so two routers with the
  * same configuration place every flow alike, and removing one of N targets
  * moves only the flows that were on it plus about 1/N of the others.
+ *
+ * The flow hash's key is public unless the module parameter hash_seed
+ * gives a secret one: with a public key a client can pick its backend by
+ * picking source ports.  Routers given the same seed still agree.
  */
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/gcd.h>
 #include <linux/bitmap.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
 #include "lb.h"
 
 /* Fixed, public keys: placement must agree across routers and reboots. */
-static const siphash_key_t lb_place_key = {
+static const siphash_key_t lb_place_public = {
+	{ 0x6c622d6d61676c65ULL, 0x762d706c61636521ULL }
+};
+
+static siphash_key_t lb_place_key __read_mostly = {
 	{ 0x6c622d6d61676c65ULL, 0x762d706c61636521ULL }
 };
 
@@ -30,6 +40,30 @@ static const siphash_key_t lb_perm_key = {
 u32 lb_maglev_hash(const struct lb_flow_key *key)
 {
 	return siphash(key, sizeof(*key), &lb_place_key);
+}
+
+/**
+ * lb_maglev_seed() - key the flow hash with a secret shared by the fleet
+ * @hex: 32 hex digits (128 bits), or NULL for the public key
+ *
+ * Context: module load (or a unit test), before any packet is placed.
+ * Return: 0, or -EINVAL for anything but 32 hex digits (key unchanged).
+ */
+int lb_maglev_seed(const char *hex)
+{
+	__be64 raw[2];
+
+	if (!hex) {
+		lb_place_key = lb_place_public;
+		return 0;
+	}
+	if (strlen(hex) != 2 * sizeof(raw) ||
+	    hex2bin((u8 *)raw, hex, sizeof(raw)))
+		return -EINVAL;
+	lb_place_key.key[0] = be64_to_cpu(raw[0]);
+	lb_place_key.key[1] = be64_to_cpu(raw[1]);
+	memzero_explicit(raw, sizeof(raw));
+	return 0;
 }
 
 /* All fragments of a datagram share addresses, protocol and id. */

@@ -50,6 +50,12 @@ module_param(flow_max_total, uint, 0444);
 MODULE_PARM_DESC(flow_max_total,
 		 "flows tracked in all namespaces together; beyond, as past flow_max (default 1048576)");
 
+/* Not readable in sysfs: it is a secret. */
+static char *hash_seed;
+module_param(hash_seed, charp, 0);
+MODULE_PARM_DESC(hash_seed,
+		 "secret key of Maglev's flow hash, 32 hex digits, the same on every router of a fleet (default: a public key)");
+
 static unsigned int timeout_tcp = 300;
 module_param(timeout_tcp, uint, 0444);
 MODULE_PARM_DESC(timeout_tcp, "seconds an idle TCP flow is kept, 1-604800 (default 300)");
@@ -244,6 +250,11 @@ int lb_params_parse(void)
 		lb_param_n_vips = n;
 	} else {
 		lb_param_n_vips = 1;	/* the catch-all, all zero */
+	}
+
+	if (hash_seed && lb_maglev_seed(hash_seed)) {
+		pr_err("lb: hash_seed: 32 hex digits (128 bits) expected\n");
+		return -EINVAL;
 	}
 
 	lb_defaults.flowlet_us = flowlet_us;

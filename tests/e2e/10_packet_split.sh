@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Per-packet mode splits packets by weight: 1:1 with the module's defaults,
 # 1:3 after `lbctl set-weights 1 3`, and 1:3 from `insmod ... weights=1,3`;
-# `insmod ... marks=none` starts with no service.
+# `insmod ... marks=none` starts with no service; `hash_seed=` takes 32
+# hex digits, refuses anything else, and cannot be read back.
 # Counted on the router's two path links (tx_packets) and in lbctl stats.
 . "$(dirname "$0")/lib.sh"
 
@@ -54,3 +55,13 @@ lb_unload
 insmod "$(lb_ko)" marks=none vips=10.10.3.0/24 2>/dev/null &&
 	fail "insmod marks=none vips=... was accepted"
 dmesg | grep -q 'lb: vips= balance over marks=' || fail "no dmesg line for marks=none vips=..."
+
+# hash_seed: Maglev's secret flow hash key, the same on a fleet's routers.
+for bad in 0123 0123456789abcdef0123456789abcdef00 0123456789abcdef0123456789abcdeg; do
+	insmod "$(lb_ko)" hash_seed=$bad 2>/dev/null && fail "insmod hash_seed=$bad was accepted"
+done
+dmesg | grep -q 'lb: hash_seed: 32 hex digits' || fail "no dmesg line for a bad hash_seed"
+lb_load hash_seed=0123456789abcdef0123456789ABCDEF
+[ -e /sys/module/lb/parameters/hash_seed ] && fail "hash_seed is readable in sysfs"
+[ -e /sys/module/lb/parameters/flow_max ] || fail "sysfs has no lb parameters to compare with"
+log "hash_seed: 3 bad seeds refused, a good one taken, not readable in sysfs"

@@ -89,6 +89,51 @@ static void lb_maglev_deterministic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, i, (u32)LB_MAGLEV_SIZE);
 }
 
+static void seed_public(void *data)
+{
+	lb_maglev_seed(NULL);
+}
+
+/*
+ * hash_seed: a secret key for the flow hash.  With it, flows hash unlike
+ * with the public key (a client cannot pick its backend by its source
+ * port); the same seed hashes alike (a fleet's routers agree); anything
+ * but 32 hex digits is refused and changes nothing.
+ */
+static void lb_maglev_seed_key(struct kunit *test)
+{
+	static const char seed[] = "0123456789abcdef0123456789ABCDEF";
+	struct lb_flow_key k = { .family = AF_INET, .proto = IPPROTO_TCP,
+				 .dport = htons(80) };
+	u32 pub[64], h;
+	int i, same = 0;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action(test, seed_public, NULL), 0);
+	for (i = 0; i < ARRAY_SIZE(pub); i++) {
+		k.sport = htons(1000 + i);
+		pub[i] = lb_maglev_hash(&k);
+	}
+	KUNIT_ASSERT_EQ(test, lb_maglev_seed(seed), 0);
+	for (i = 0; i < ARRAY_SIZE(pub); i++) {
+		k.sport = htons(1000 + i);
+		same += lb_maglev_hash(&k) == pub[i];
+	}
+	KUNIT_EXPECT_EQ(test, same, 0);
+
+	h = lb_maglev_hash(&k);
+	KUNIT_EXPECT_EQ(test, lb_maglev_seed(seed), 0);
+	KUNIT_EXPECT_EQ(test, lb_maglev_hash(&k), h);
+	KUNIT_EXPECT_EQ(test, lb_maglev_seed("0123"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lb_maglev_seed("0123456789abcdef0123456789abcdef00"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, lb_maglev_seed("0123456789abcdef0123456789abcdeg"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, lb_maglev_hash(&k), h);
+
+	KUNIT_EXPECT_EQ(test, lb_maglev_seed(NULL), 0);
+	KUNIT_EXPECT_EQ(test, lb_maglev_hash(&k), pub[ARRAY_SIZE(pub) - 1]);
+}
+
 /*
  * Removing one of N targets moves its own slots and few others: the slots
  * of the targets that stay mostly stay.
@@ -345,6 +390,7 @@ static void lb_maglev_backends_order_free(struct kunit *test)
 
 static struct kunit_case lb_maglev_cases[] = {
 	KUNIT_CASE(lb_maglev_balance),
+	KUNIT_CASE(lb_maglev_seed_key),
 	KUNIT_CASE(lb_maglev_weights),
 	KUNIT_CASE(lb_maglev_deterministic),
 	KUNIT_CASE(lb_maglev_disruption),

@@ -3,7 +3,8 @@
 # The Debian packages as a user installs them (the VM's root is an overlay:
 # every write is thrown away): dpkg -i lb-dkms and lbctl from build/deb/
 # (make deb), which makes DKMS build lb for the running kernel; then
-# modprobe lb with an option from /etc/modprobe.d/lb.conf, modinfo's
+# modprobe lb as installed (nothing balanced: no packet changes until the
+# administrator says so), then with options from /etc/modprobe.d/lb.conf, modinfo's
 # version and parameters, the installed lbctl (-V, seed 002's VIP over
 # three backends), lb.service's own commands (systemd-analyze verify, and
 # its ExecStop, ExecStart and ExecReload lines run as they are, with
@@ -65,10 +66,15 @@ log "modinfo lb: version $VERSION, ${#PARAMS[@]} parameters described"
 # --- modprobe with the installed modprobe.d file ------------------------------
 conf=/etc/modprobe.d/lb.conf
 [ -f "$conf" ] || fail "$conf not installed"
-assert_eq "$(grep -cvE '^[[:space:]]*(#|$)' "$conf")" 0 "uncommented lines in $conf as installed"
+assert_eq "$(grep -vE '^[[:space:]]*(#|$)' "$conf")" "options lb marks=none" \
+	"uncommented lines in $conf as installed"
 grep -q '/etc/modprobe.d/lb.conf' /var/lib/dpkg/info/lb-dkms.conffiles ||
 	fail "$conf is not a conffile of lb-dkms"
-echo 'options lb mode=packet weights=1,3' >>"$conf"
+lb_modprobe
+assert_eq "$("$LBCTL" -j show | jq '.services | length')" 0 "services of lb loaded as installed"
+assert_eq "$(cat /sys/module/lb/parameters/marks)" none "marks as installed"
+lb_modprobe_r
+sed -i 's/^options lb marks=none$/options lb mode=packet marks=0,3 weights=1,3/' "$conf"
 lb_modprobe
 assert_eq "$(cat /sys/module/lb/parameters/mode)" packet "mode from $conf"
 assert_eq "$(cat /sys/module/lb/parameters/weights)" "1,3" "weights from $conf"

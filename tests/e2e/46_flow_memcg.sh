@@ -42,19 +42,10 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(n):
     s.sendto(b"lb", ("10.99.%d.2" % (1 + i // 50000), 1024 + i % 50000))
 EOF
-cat >"$D/veth.sh" <<'EOF'
-set -e
-ip link add name va type veth peer name vb
-ip addr add 10.99.0.1/24 dev va
-ip link set va up
-ip link set vb up
-ip route add 10.99.0.0/16 via 10.99.0.2 dev va
-ip neigh add 10.99.0.2 dev va lladdr "$(ip -j link show vb | jq -r '.[0].address')"
-EOF
 cat >"$D/user.sh" <<EOF
 set -e
 echo \$\$ >"$CGP/cgroup.procs"
-. "$D/veth.sh"
+. "$E2E_DIR/veth_sink.sh"
 "$LBCTL" vip add 10.99.0.0/16 mode flow
 "$LBCTL" path add 1
 "$LBCTL" path add 2
@@ -93,7 +84,7 @@ assert_le "$kept" $((N - 1)) "flows kept under the user's limit"
 
 # Another namespace, made by root outside that cgroup, keeps every flow.
 ip netns add lb-other
-ip netns exec lb-other bash "$D/veth.sh"
+ip netns exec lb-other "$E2E_DIR/veth_sink.sh"
 lbctl -n lb-other vip add 10.99.0.0/16 mode flow
 lbctl -n lb-other path add 1
 lbctl -n lb-other path add 2

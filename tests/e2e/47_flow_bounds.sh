@@ -13,24 +13,16 @@ MAX=1000 TOTAL=1500 NS=3
 
 D=$(mktemp -d)
 # N UDP flows from the namespace's own stack, through a veth whose far end
-# receives them (lb's hook, before routing, keeps a flow for each).
+# receives them (veth_sink.sh; lb's hook keeps a flow for each).
 cat >"$D/flood.py" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(int(sys.argv[1])):
     s.sendto(b"lb", ("10.99.0.2", 1024 + i))
 PY
-cat >"$D/veth.sh" <<'SH'
-set -e
-ip link add name va type veth peer name vb
-ip addr add 10.99.0.1/24 dev va
-ip link set va up
-ip link set vb up
-ip neigh add 10.99.0.2 dev va lladdr "$(ip -j link show vb | jq -r '.[0].address')"
-SH
 ns_up() { # NAME
 	ip netns add "$1"
-	ip netns exec "$1" bash "$D/veth.sh"
+	ip netns exec "$1" "$E2E_DIR/veth_sink.sh"
 	lbctl -n "$1" vip add 10.99.0.0/24 mode flow >/dev/null
 	lbctl -n "$1" path add 1 >/dev/null
 	lbctl -n "$1" path add 2 >/dev/null

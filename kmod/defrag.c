@@ -38,9 +38,10 @@ void lb_defrag_init(void)
 	request_module("nf_defrag_ipv6");
 	lb_defrag6.enable = symbol_get(nf_defrag_ipv6_enable);
 	lb_defrag6.disable = symbol_get(nf_defrag_ipv6_disable);
-	if (!lb_defrag4.enable || !lb_defrag4.disable ||
-	    !lb_defrag6.enable || !lb_defrag6.disable)
-		pr_info("lb: no nf_defrag_ipv4 or nf_defrag_ipv6: fragments to a VIP are dropped\n");
+	if (!lb_defrag4.enable || !lb_defrag4.disable)
+		pr_info("lb: no nf_defrag_ipv4: IPv4 fragments to a VIP are dropped\n");
+	if (!lb_defrag6.enable || !lb_defrag6.disable)
+		pr_info("lb: no nf_defrag_ipv6: IPv6 fragments to a VIP are dropped\n");
 }
 
 /* Context: after every namespace is gone. */

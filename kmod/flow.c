@@ -211,6 +211,13 @@ bool lb_flow_room(struct lb_flow_table *ft)
  */
 static void lb_flow_gc_arm(struct lb_flow_table *ft)
 {
+	/*
+	 * The entry counted (the rhashtable's atomic_inc), then pending
+	 * read; pairs with the workqueue's barrier between clearing pending
+	 * and running the GC, which then reads the count: either the GC
+	 * sees this entry or this sees the work not pending.
+	 */
+	smp_mb__after_atomic();
 	if (ft->ln->net && !delayed_work_pending(&ft->gc))
 		queue_delayed_work(system_power_efficient_wq, &ft->gc,
 				   LB_GC_INTERVAL);

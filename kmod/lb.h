@@ -285,8 +285,8 @@ struct lb_flow {
 	u8 pad;
 	u32 seen;		/* jiffies of the last packet */
 	u32 stamp;		/* flowlet: last packet, in ~us (ns >> 10) */
-	u32 charged;		/* lb_flow_charge(): tag of the target counting */
-				/* it, or 0 */
+	/* lb_flow_charge(): tag of the target counting it, or 0 */
+	u32 charged;
 };
 
 /*
@@ -302,6 +302,7 @@ static inline u32 lb_tgt_tag(u32 id, u16 gen)
 
 static inline u32 lb_tag_id(u32 tag)
 {
+	BUILD_BUG_ON(LB_ID_MAX > 0xffff);
 	return tag & 0xffff;
 }
 

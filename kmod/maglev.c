@@ -21,14 +21,13 @@
 #include <linux/string.h>
 #include "lb.h"
 
-/* Fixed, public keys: placement must agree across routers and reboots. */
-static const siphash_key_t lb_place_public = {
-	{ 0x6c622d6d61676c65ULL, 0x762d706c61636521ULL }
-};
-
-static siphash_key_t lb_place_key __read_mostly = {
-	{ 0x6c622d6d61676c65ULL, 0x762d706c61636521ULL }
-};
+/*
+ * Fixed, public keys: placement must agree across routers and reboots.
+ * The flow hash's may be replaced by a secret one (lb_maglev_seed()).
+ */
+#define LB_PLACE_PUBLIC { { 0x6c622d6d61676c65ULL, 0x762d706c61636521ULL } }
+static const siphash_key_t lb_place_public = LB_PLACE_PUBLIC;
+static siphash_key_t lb_place_key __read_mostly = LB_PLACE_PUBLIC;
 
 static const siphash_key_t lb_perm_key = {
 	{ 0x6c622d7065726d75ULL, 0x746174696f6e2121ULL }

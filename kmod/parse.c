@@ -184,9 +184,8 @@ static int lb_parse_ipv6(const struct sk_buff *skb, struct lb_pkt *pkt)
 			 */
 			if (nexthdr == NEXTHDR_ROUTING && oh->segments_left)
 				return -EINVAL;
-			off += nexthdr == NEXTHDR_AUTH ?
-			       ipv6_authlen((const struct ipv6_opt_hdr *)oh) :
-			       ipv6_optlen((const struct ipv6_opt_hdr *)oh);
+			off += nexthdr == NEXTHDR_AUTH ? ipv6_authlen(oh) :
+							 ipv6_optlen(oh);
 			if (off > end)		/* it reaches past the datagram */
 				return -EINVAL;
 			nexthdr = oh->nexthdr;

@@ -17,8 +17,9 @@
  * header with another version, a zero (jumbo) payload length or one
  * beyond the packet, more than 8 extension headers or one reaching past
  * the datagram, a routing header with segments left (not balanced: its
- * destination is a waypoint); a transport header cut short: ports, TCP's 20 bytes and
- * its data offset (at least 5, within the datagram), ICMP's 8 bytes.
+ * destination is a waypoint); a transport header cut short: ports, TCP's
+ * 20 bytes and its data offset (at least 5, within the datagram), ICMP's
+ * 8 bytes.
  * Fragments other than the first have no transport header to check.
  * Checked for every packet:
  *  - lb_parse() agrees with the reference: a refusal, or the same key,

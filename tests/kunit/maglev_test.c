@@ -89,6 +89,7 @@ static void lb_maglev_deterministic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, i, (u32)LB_MAGLEV_SIZE);
 }
 
+/* KUnit's lb is built in, loaded without parameters: the key is public. */
 static void seed_public(void *data)
 {
 	lb_maglev_seed(NULL);

@@ -15,6 +15,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include "lb.h"
+#include "compat.h"
 
 /* Longest IPv6 extension header chain we walk before giving up. */
 #define LB_IPV6_EXTHDR_MAX 8
@@ -76,17 +77,6 @@ static int lb_parse_l4(const struct sk_buff *skb, unsigned int off,
 	return 0;
 }
 
-/*
- * BIG TCP: GRO builds TCP packets past 64 KiB, whose IP length field
- * (IPv4 total length, IPv6 payload length) is 0 and whose length is the
- * skb's; the kernel reads them so too (iph_totlen(), ipv6_payload_len()).
- * Any other length 0 is malformed, or a jumbogram lb does not balance.
- */
-static bool lb_big_tcp(const struct sk_buff *skb)
-{
-	return skb_is_gso(skb) && skb_is_gso_tcp(skb);
-}
-
 static int lb_parse_ipv4(const struct sk_buff *skb, struct lb_pkt *pkt)
 {
 	unsigned int nhoff = skb_network_offset(skb), hlen, end;
@@ -98,9 +88,8 @@ static int lb_parse_ipv4(const struct sk_buff *skb, struct lb_pkt *pkt)
 	if (!iph || iph->version != 4 || iph->ihl < 5)
 		return -EINVAL;
 	hlen = iph->ihl * 4;
-	pkt->len = ntohs(iph->tot_len);
-	if (!pkt->len && lb_big_tcp(skb))
-		pkt->len = skb->len - nhoff;
+	/* BIG TCP (GRO past 64 KiB): 0 means the skb's length */
+	pkt->len = iph_totlen(skb, iph);
 	if (pkt->len < hlen || nhoff + pkt->len > skb->len)
 		return -EINVAL;
 	end = nhoff + pkt->len;
@@ -135,11 +124,11 @@ static int lb_parse_ipv6(const struct sk_buff *skb, struct lb_pkt *pkt)
 	ip6h = skb_header_pointer(skb, nhoff, sizeof(_ip6h), &_ip6h);
 	if (!ip6h || ip6h->version != 6)
 		return -EINVAL;
-	pkt->len = sizeof(*ip6h) + ntohs(ip6h->payload_len);
-	if (!ip6h->payload_len && lb_big_tcp(skb))
-		pkt->len = skb->len - nhoff;
-	else if (!ip6h->payload_len)
+	/* BIG TCP as for IPv4; another length 0: a jumbogram, not balanced */
+	pkt->len = lb_ipv6_payload_len(skb, ip6h);
+	if (!pkt->len)
 		return -EINVAL;
+	pkt->len += sizeof(*ip6h);
 	if (nhoff + pkt->len > skb->len)
 		return -EINVAL;
 	end = nhoff + pkt->len;

@@ -34,7 +34,7 @@ KVER_OF = $(notdir $(patsubst %/build,%,$(1)))
 BUILD := $(TOP)/build
 MODSRC := Kbuild Kconfig VERSION kmod include tests/kunit
 
-.PHONY: all module modules-all lbctl lint check kunit e2e deps demo bench clean \
+.PHONY: all module modules-all sparse lbctl lint check kunit e2e deps demo bench clean \
 	deb pkg-check dkms-install dkms-uninstall dkms-build
 
 all: module lbctl
@@ -53,6 +53,19 @@ module:
 	$(call shadow,$(call KVER_OF,$(KDIR)))
 	$(MAKE) -C $(KDIR) M=$(BUILD)/$(call KVER_OF,$(KDIR)) CONFIG_LB=m $(KFLAGS) modules
 	cp $(BUILD)/$(call KVER_OF,$(KDIR))/lb.ko kmod/lb.ko
+
+# make lint's sparse pass (C=2: every file checked) in a shadow tree of
+# its own, refreshed instead of rebuilt, so that gcc compiles only what
+# changed; -Werror, so that a file with a warning is never left compiled
+# and its warning is printed again on the next run.
+sparse:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run scripts/deps" >&2; exit 1; }
+	mkdir -p $(BUILD)/lint-$(call KVER_OF,$(KDIR))/tests
+	cd $(TOP) && for p in $(MODSRC); do \
+		cp -asfT $(TOP)/$$p $(BUILD)/lint-$(call KVER_OF,$(KDIR))/$$p; done
+	cp $(TOP)/Makefile $(BUILD)/lint-$(call KVER_OF,$(KDIR))/Makefile
+	$(MAKE) -C $(KDIR) M=$(BUILD)/lint-$(call KVER_OF,$(KDIR)) CONFIG_LB=m \
+		C=2 KCFLAGS=-Werror modules
 
 # Zero warnings with W=1 against every installed kernel.
 modules-all:

@@ -172,9 +172,12 @@ srv6() { echo "[fd00:2::$((30 + $1))]"; }
 # ---------------------------------------------------------------------------
 # The kernel log
 
-# What the kernel says when something is wrong: any of these in the log
-# fails an e2e test.
-SPLAT_RE='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|Call Trace|kernel BUG|refcount_t:|list_add corruption|list_del corruption|rcu_.*self-detected|rcu: INFO|blocked for more than|unreferenced object|possible recursive locking|circular locking|sleeping function called from invalid context|Kernel panic|stack-protector|double free|use-after-free|scheduling while atomic|bad page state'
+# What the kernel says when something is wrong (REPORT_RE), and any stack
+# it prints (SPLAT_RE): any of these in the log fails an e2e test. A test
+# that makes the kernel print stacks on purpose (48, injected failures)
+# looks for REPORT_RE only.
+REPORT_RE='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|kernel BUG|refcount_t:|list_add corruption|list_del corruption|rcu_.*self-detected|rcu: INFO|blocked for more than|unreferenced object|possible recursive locking|circular locking|sleeping function called from invalid context|Kernel panic|stack-protector|double free|use-after-free|scheduling while atomic|bad page state'
+SPLAT_RE="$REPORT_RE|Call Trace"
 
 # dmesg_check [REGEX]: 1, and what the log says there, if it matches REGEX
 # (default SPLAT_RE).

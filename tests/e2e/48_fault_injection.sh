@@ -65,8 +65,7 @@ injected() {
 # An injected failure makes the kernel print stacks of its own
 # (kmem_cache_create()'s dump_stack(), "page allocation failure"), which
 # the cleanup's log check would take for a splat: after each part, look
-# for real reports only, then clear the log.
-REPORT_RE='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|kernel BUG|refcount_t:|list_add corruption|list_del corruption|rcu_.*self-detected|rcu: INFO|blocked for more than|possible recursive locking|circular locking|sleeping function called from invalid context|Kernel panic|double free|use-after-free|scheduling while atomic|bad page state'
+# for real reports only (REPORT_RE, testbed/lib.sh), then clear the log.
 checkpoint() { # PART
 	dmesg_check "$REPORT_RE" || fail "the kernel reported during $1"
 	dmesg -C

@@ -19,7 +19,10 @@ struct lb_counters *lb_counters_new(void);
 struct lb_counters *lb_counters_get(struct lb_counters *c);
 void lb_counters_put(struct lb_counters *c);
 void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s);
+void lb_counters_read(const struct lb_counters *c, struct lb_stats *s);
+void lb_counters_zero(struct lb_counters *c);
 void lb_ns_stats_read(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops);
+void lb_ns_stats_zero(struct lb_net *ln);
 
 /* snapshot.c */
 struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc);
@@ -69,12 +72,19 @@ struct lb_tgt_conf *lb_tgt_conf_alloc(const struct lb_svc_conf *sc,
 int lb_tgt_conf_init(struct lb_net *ln, struct lb_tgt_conf *tc,
 		     struct netlink_ext_ack *extack);
 void lb_tgt_conf_free(struct lb_net *ln, struct lb_tgt_conf *tc);
-int lb_check_path(const struct lb_svc_conf *sc, u32 mark, u32 mask,
+/* A path's mask (lb_tgt_add(), lb_tgt_update()): a u32, or one of these. */
+#define LB_MASK_KEEP	(-1LL)	/* lb_tgt_update(): as it is */
+#define LB_MASK_AUTO	(-2LL)	/* the bits the service's marks use */
+u32 lb_svc_conf_mark_bits(const struct lb_svc_conf *sc);
+u32 lb_tgt_conf_mask(const struct lb_svc_conf *sc,
+		     const struct lb_tgt_conf *tc);
+void lb_tgt_conf_set_mask(struct lb_tgt_conf *tc, s64 mask);
+int lb_check_path(const struct lb_svc_conf *sc, u32 mark, s64 mask,
 		  struct netlink_ext_ack *extack);
 int lb_check_backend(const struct lb_svc_conf *sc,
 		     const union lb_addr *addr, __be16 port,
 		     struct netlink_ext_ack *extack);
-int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
+int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, s64 mask,
 	       u32 weight, struct netlink_ext_ack *extack);
 int lb_backend_add(struct lb_net *ln, struct lb_svc_conf *sc,
 		   const union lb_addr *addr, __be16 port, u32 weight,
@@ -92,7 +102,7 @@ struct lb_svc_conf *lb_restore_svc(struct lb_restore *r,
 				   const struct lb_match *m, int mode,
 				   int sched, u32 flowlet_us, u8 fwd,
 				   struct netlink_ext_ack *extack);
-int lb_restore_path(struct lb_svc_conf *sc, u32 mark, u32 mask, u32 weight,
+int lb_restore_path(struct lb_svc_conf *sc, u32 mark, s64 mask, u32 weight,
 		    struct netlink_ext_ack *extack);
 int lb_restore_backend(struct lb_svc_conf *sc, const union lb_addr *addr,
 		       __be16 port, u32 weight, struct netlink_ext_ack *extack);

@@ -90,8 +90,36 @@ void lb_stats_read(struct lb_pcpu_stats __percpu *pcpu, struct lb_stats *s)
 	s->flows_active = active > 0 ? active : 0;
 }
 
-/* The namespace's drop counters, summed over CPUs. */
-void lb_ns_stats_read(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops)
+/**
+ * lb_counters_read() - a service's or target's counters since their reset
+ * @c: the counters; lb_net.lock held (their reset point)
+ * @s: receives them; flows_active, a gauge, is never reset
+ */
+void lb_counters_read(const struct lb_counters *c, struct lb_stats *s)
+{
+	lb_stats_read(c->pcpu, s);
+	/* The sums only grow: each is at least what it was at the reset. */
+	s->packets -= c->zero.packets;
+	s->bytes -= c->zero.bytes;
+	s->flows_created -= c->zero.flows_created;
+	s->fallbacks -= c->zero.fallbacks;
+	s->flowlet_switches -= c->zero.flowlet_switches;
+	s->reply_packets -= c->zero.reply_packets;
+	s->reply_bytes -= c->zero.reply_bytes;
+}
+
+/*
+ * @c counts from 0 again (LB_CMD_STATS_RESET), lb_net.lock held.  The
+ * per-CPU counters belong to the packet path, which writes them without a
+ * lock: they stay, and their sums now are what readers take off.
+ */
+void lb_counters_zero(struct lb_counters *c)
+{
+	lb_stats_read(c->pcpu, &c->zero);
+}
+
+/* The namespace's drop counters, summed over CPUs, since any reset. */
+static void lb_ns_stats_sum(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops)
 {
 	int cpu;
 
@@ -110,4 +138,20 @@ void lb_ns_stats_read(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops)
 		*vip_drops += v;
 		*nat_drops += n;
 	}
+}
+
+/* The namespace's drop counters since their reset; lb_net.lock held. */
+void lb_ns_stats_read(struct lb_net *ln, u64 *vip_drops, u64 *nat_drops)
+{
+	lockdep_assert_held(&ln->lock);
+	lb_ns_stats_sum(ln, vip_drops, nat_drops);
+	*vip_drops -= ln->vip_drops_zero;
+	*nat_drops -= ln->nat_drops_zero;
+}
+
+/* The namespace's drop counters count from 0 again; lb_net.lock held. */
+void lb_ns_stats_zero(struct lb_net *ln)
+{
+	lockdep_assert_held(&ln->lock);
+	lb_ns_stats_sum(ln, &ln->vip_drops_zero, &ln->nat_drops_zero);
 }

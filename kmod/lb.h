@@ -144,6 +144,7 @@ struct lb_counters {
 	struct lb_pcpu_stats __percpu *pcpu;
 	atomic_t new_flow_seq[LB_LANES];	/* services: WRR over new flows */
 	refcount_t ref;
+	struct lb_stats zero;	/* the sums at the last reset (lb_net.lock) */
 };
 
 /* What a service matches.  Addresses are stored masked. */
@@ -239,9 +240,10 @@ struct lb_tgt_conf {
 	u32 id;
 	u32 tag;		/* lb_tgt_tag() of the id when it was given */
 	u32 mark;
-	u32 mask;
+	u32 mask;		/* unless mask_auto */
 	u32 weight;
 	__be16 port;		/* non-zero: a backend */
+	u8 mask_auto:1;		/* a path's mask is lb_svc_conf_mark_bits() */
 	u8 id_shared:1;		/* restore: another target holds the id too */
 	u8 down:1;		/* health.c: no usable route */
 	u8 down_now:1;		/* health.c: the check under way says so */
@@ -325,6 +327,7 @@ struct lb_net {
 	struct lb_cfg __rcu *cfg;
 	struct net *net;		/* NULL in unit tests */
 	struct lb_ns_stats __percpu *ns_stats;
+	u64 vip_drops_zero, nat_drops_zero;	/* at the last reset (lock) */
 	struct mutex lock;		/* serialises configuration writers */
 	struct list_head services;	/* struct lb_svc_conf, as added */
 	u32 n_services;

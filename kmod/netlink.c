@@ -24,6 +24,7 @@ const struct nla_policy lb_tgt_policy[LB_TGT_A_MAX + 1] = {
 	[LB_TGT_A_ID] = { .type = NLA_U32 },
 	[LB_TGT_A_MARK] = { .type = NLA_U32 },
 	[LB_TGT_A_MASK] = { .type = NLA_U32 },
+	[LB_TGT_A_MASK_AUTO] = { .type = NLA_FLAG },
 	[LB_TGT_A_WEIGHT] = { .type = NLA_U32 },
 	[LB_TGT_A_STATS] = LB_REPLY_ONLY("counters"),
 	[LB_TGT_A_ADDR] = { .type = NLA_BINARY, .len = 16 },
@@ -248,12 +249,28 @@ int lb_nl_backend(const struct lb_svc_conf *sc, struct nlattr **tb,
 		NL_SET_ERR_MSG(extack, "a backend needs an address and a port");
 		return -EINVAL;
 	}
-	if (tb[LB_TGT_A_MARK] || tb[LB_TGT_A_MASK]) {
+	if (tb[LB_TGT_A_MARK] || tb[LB_TGT_A_MASK] || tb[LB_TGT_A_MASK_AUTO]) {
 		NL_SET_ERR_MSG(extack, "a backend has no mark or mask");
 		return -EINVAL;
 	}
 	*port = htons(nla_get_u16(tb[LB_TGT_A_PORT]));
 	return lb_nl_addr(tb[LB_TGT_A_ADDR], sc->m.family, addr, extack);
+}
+
+/**
+ * lb_nl_mask() - a path's mask, as lb_tgt_add() and lb_tgt_update() take it
+ * @tb: the attributes of its LB_A_TGT
+ * @none: what giving neither LB_TGT_A_MASK nor LB_TGT_A_MASK_AUTO means
+ *
+ * LB_TGT_A_MASK_AUTO wins over LB_TGT_A_MASK, which replies give with it
+ * as the mask in force: a reply's target is a valid request (restore).
+ * Return: the mask, @none, or LB_MASK_AUTO.
+ */
+s64 lb_nl_mask(struct nlattr **tb, s64 none)
+{
+	if (tb[LB_TGT_A_MASK_AUTO])
+		return LB_MASK_AUTO;
+	return tb[LB_TGT_A_MASK] ? nla_get_u32(tb[LB_TGT_A_MASK]) : none;
 }
 
 static const struct genl_ops lb_genl_ops[] = {
@@ -304,6 +321,11 @@ static const struct genl_ops lb_genl_ops[] = {
 	{
 		.cmd = LB_CMD_FLOW_FLUSH,
 		.doit = lb_nl_flow_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = LB_CMD_STATS_RESET,
+		.doit = lb_nl_stats_reset,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{

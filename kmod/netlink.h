@@ -48,6 +48,7 @@ struct lb_svc_conf *lb_nl_svc(struct lb_net *ln, const struct nlattr *nla,
 int lb_nl_backend(const struct lb_svc_conf *sc, struct nlattr **tb,
 		  union lb_addr *addr, __be16 *port,
 		  struct netlink_ext_ack *extack);
+s64 lb_nl_mask(struct nlattr **tb, s64 none);
 
 /* nl_config.c: the handlers of configuration requests */
 int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info);
@@ -57,6 +58,7 @@ int lb_nl_tgt_new(struct sk_buff *skb, struct genl_info *info);
 int lb_nl_tgt_del(struct sk_buff *skb, struct genl_info *info);
 int lb_nl_tgt_set(struct sk_buff *skb, struct genl_info *info);
 int lb_nl_flow_flush(struct sk_buff *skb, struct genl_info *info);
+int lb_nl_stats_reset(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_restore.c */
 int lb_nl_restore(struct sk_buff *skb, struct genl_info *info);
@@ -78,7 +80,7 @@ int lb_nl_restore(struct sk_buff *skb, struct genl_info *info);
 #define LB_NL_TGT_BARE_SIZE \
 	(nla_total_size(0) + 4 * nla_total_size(sizeof(u32)) + \
 	 nla_total_size(16) + nla_total_size(sizeof(u16)) + \
-	 nla_total_size(0) + LB_PROBES * nla_total_size(IFNAMSIZ))
+	 2 * nla_total_size(0) + LB_PROBES * nla_total_size(IFNAMSIZ))
 
 /* What lb_nl_put_svc() puts besides the service's match and settings. */
 #define LB_NL_TARGETS	BIT(0)	/* its targets */
@@ -87,7 +89,8 @@ int lb_nl_restore(struct sk_buff *skb, struct genl_info *info);
 int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
 		  const struct lb_svc_conf *sc, unsigned int what);
 int lb_nl_put_tgt(struct sk_buff *skb, struct net *net,
-		  const struct lb_tgt_conf *tc, u8 family, struct lb_stats *s);
+		  const struct lb_svc_conf *sc, const struct lb_tgt_conf *tc,
+		  struct lb_stats *s);
 int lb_nl_svc_get(struct sk_buff *skb, struct genl_info *info);
 int lb_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int lb_nl_svc_dump_done(struct netlink_callback *cb);

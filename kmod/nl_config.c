@@ -234,7 +234,8 @@ int lb_nl_tgt_new(struct sk_buff *skb, struct genl_info *info)
 	struct lb_svc_conf *sc;
 	int err;
 
-	err = lb_nl_parse_svc(info->attrs[LB_A_SVC], tb, info->extack) ?: lb_nl_parse_tgt(info, tt);
+	err = lb_nl_parse_svc(info->attrs[LB_A_SVC], tb, info->extack) ?:
+	      lb_nl_parse_tgt(info, tt);
 	if (err)
 		return err;
 	if (!tt[LB_TGT_A_MARK] && !tt[LB_TGT_A_ADDR] && !tt[LB_TGT_A_PORT]) {
@@ -253,7 +254,7 @@ int lb_nl_tgt_new(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(sc);
 	} else if (!tt[LB_TGT_A_ADDR] && !tt[LB_TGT_A_PORT]) {
 		err = lb_tgt_add(ln, sc, nla_get_u32(tt[LB_TGT_A_MARK]),
-				 lb_nla_u32(tt[LB_TGT_A_MASK], ~0U),
+				 lb_nl_mask(tt, LB_MASK_AUTO),
 				 lb_nla_u32(tt[LB_TGT_A_WEIGHT], 1),
 				 info->extack);
 	} else {
@@ -321,12 +322,15 @@ int lb_nl_tgt_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tt[LB_TGT_A_MAX + 1];
 	struct lb_svc_conf *sc;
 	struct lb_tgt_conf *tc;
+	s64 mask;
 	int err;
 
-	err = lb_nl_parse_svc(info->attrs[LB_A_SVC], tb, info->extack) ?: lb_nl_parse_tgt(info, tt);
+	err = lb_nl_parse_svc(info->attrs[LB_A_SVC], tb, info->extack) ?:
+	      lb_nl_parse_tgt(info, tt);
 	if (err)
 		return err;
-	if (!tt[LB_TGT_A_WEIGHT] && !tt[LB_TGT_A_MASK]) {
+	mask = lb_nl_mask(tt, LB_MASK_KEEP);
+	if (!tt[LB_TGT_A_WEIGHT] && mask == LB_MASK_KEEP) {
 		NL_SET_ERR_MSG(info->extack, "nothing to change: give a weight or mask");
 		return -EINVAL;
 	}
@@ -337,11 +341,60 @@ int lb_nl_tgt_set(struct sk_buff *skb, struct genl_info *info)
 	      lb_tgt_update(ln, sc, tc,
 			    tt[LB_TGT_A_WEIGHT] ?
 			    (s64)nla_get_u32(tt[LB_TGT_A_WEIGHT]) : -1,
-			    tt[LB_TGT_A_MASK] ?
-			    (s64)nla_get_u32(tt[LB_TGT_A_MASK]) : -1,
-			    info->extack);
+			    mask, info->extack);
 	if (!err)
 		lb_nl_notify(ln, LB_CMD_TGT_SET, sc, tc, 0);
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+/* @sc's counters and its targets' count from 0 again. */
+static void lb_svc_conf_zero(struct lb_svc_conf *sc)
+{
+	struct lb_tgt_conf *tc;
+
+	lb_counters_zero(sc->cnt);
+	list_for_each_entry(tc, &sc->targets, node)
+		lb_counters_zero(tc->cnt);
+}
+
+/**
+ * lb_nl_stats_reset() - LB_CMD_STATS_RESET: counters from 0 again
+ * @skb: the request
+ * @info: its attributes: LB_A_SVC names one service, or none is all
+ *
+ * Return: 0, or a negative errno (explained in @info's extack).
+ */
+int lb_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct nlattr *tb[LB_SVC_A_MAX + 1];
+	struct lb_svc_conf *sc = NULL;
+	int err;
+
+	err = lb_nl_parse_svc(info->attrs[LB_A_SVC], tb, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&ln->lock);
+	if (info->attrs[LB_A_SVC]) {
+		sc = lb_nl_svc(ln, info->attrs[LB_A_SVC], tb, info->extack);
+		if (IS_ERR(sc)) {
+			err = PTR_ERR(sc);
+			goto out;
+		}
+		lb_svc_conf_zero(sc);
+	} else {
+		list_for_each_entry(sc, &ln->services, node) {
+			lb_svc_conf_zero(sc);
+			cond_resched();	/* up to 4096 x 257 per-CPU sums */
+		}
+		lb_ns_stats_zero(ln);
+		sc = NULL;
+	}
+	/* A dump split across messages must not mix counters from both sides. */
+	ln->gen = ln->gen + 1 ?: 1;
+	lb_nl_notify(ln, LB_CMD_STATS_RESET, sc, NULL, 0);
+out:
 	mutex_unlock(&ln->lock);
 	return err;
 }

@@ -108,30 +108,32 @@ static int lb_nl_put_reach(struct sk_buff *skb, struct net *net,
  * lb_nl_put_tgt() - a target, as LB_A_TGT
  * @skb: the message
  * @net: the namespace that names its interfaces, or NULL: none named
+ * @sc: its service
  * @tc: the target
- * @family: its service's
  * @s: if not NULL, receives the target's counters, which are put too
  *
  * Return: 0, or -EMSGSIZE with @skb as it was.
  */
 int lb_nl_put_tgt(struct sk_buff *skb, struct net *net,
-		  const struct lb_tgt_conf *tc, u8 family, struct lb_stats *s)
+		  const struct lb_svc_conf *sc, const struct lb_tgt_conf *tc,
+		  struct lb_stats *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, LB_A_TGT);
 
 	if (s)
-		lb_stats_read(tc->cnt->pcpu, s);
+		lb_counters_read(tc->cnt, s);
 	if (!nest ||
 	    nla_put_u32(skb, LB_TGT_A_ID, tc->id) ||
 	    nla_put_u32(skb, LB_TGT_A_WEIGHT, tc->weight) ||
 	    (s && lb_nl_put_stats(skb, LB_TGT_A_STATS, s)))
 		goto cancel;
 	if (lb_tgt_conf_is_backend(tc) ?
-	    nla_put(skb, LB_TGT_A_ADDR, family == AF_INET ? 4 : 16,
+	    nla_put(skb, LB_TGT_A_ADDR, sc->m.family == AF_INET ? 4 : 16,
 		    &tc->addr) ||
 	    nla_put_u16(skb, LB_TGT_A_PORT, ntohs(tc->port)) :
 	    nla_put_u32(skb, LB_TGT_A_MARK, tc->mark) ||
-	    nla_put_u32(skb, LB_TGT_A_MASK, tc->mask))
+	    nla_put_u32(skb, LB_TGT_A_MASK, lb_tgt_conf_mask(sc, tc)) ||
+	    (tc->mask_auto && nla_put_flag(skb, LB_TGT_A_MASK_AUTO)))
 		goto cancel;
 	if (lb_nl_put_reach(skb, net, tc))
 		goto cancel;
@@ -182,7 +184,7 @@ int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
 		if (!tgts)
 			return -EMSGSIZE;
 		list_for_each_entry(tc, &sc->targets, node) {
-			if (lb_nl_put_tgt(skb, net, tc, sc->m.family, tsp))
+			if (lb_nl_put_tgt(skb, net, sc, tc, tsp))
 				return -EMSGSIZE;
 			if (tsp)
 				active += ts.flows_active;
@@ -191,7 +193,7 @@ int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
 	}
 	if (what & LB_NL_STATS) {
 		/* A service's active flows are its targets'. */
-		lb_stats_read(sc->cnt->pcpu, &s);
+		lb_counters_read(sc->cnt, &s);
 		s.flows_active = active;
 		if (lb_nl_put_stats(skb, LB_SVC_A_STATS, &s))
 			return -EMSGSIZE;
@@ -351,7 +353,7 @@ static int lb_nl_dump_svc(struct sk_buff *skb, struct netlink_callback *cb,
 		if (i++ < d->tgt)
 			continue;
 		last = skb_tail_pointer(skb);
-		if (lb_nl_put_tgt(skb, net, tc, sc->m.family, &s))
+		if (lb_nl_put_tgt(skb, net, sc, tc, &s))
 			break;
 		last_active = s.flows_active;
 		active += last_active;
@@ -360,7 +362,7 @@ static int lb_nl_dump_svc(struct sk_buff *skb, struct netlink_callback *cb,
 	nla_nest_end(skb, tgts);
 	/* Past its end if targets went since the last part (flagged). */
 	if (d->tgt + n >= sc->n_targets) {
-		lb_stats_read(sc->cnt->pcpu, &s);
+		lb_counters_read(sc->cnt, &s);
 		s.flows_active = d->active + active;
 		if (!lb_nl_put_stats(skb, LB_SVC_A_STATS, &s)) {
 			nla_nest_end(skb, svc);
@@ -474,8 +476,8 @@ int lb_nl_info_get(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr)
 		goto err;
 	nest = nla_nest_start(msg, LB_A_INFO);
-	lb_ns_stats_read(ln, &vip_drops, &nat_drops);
 	mutex_lock(&ln->lock);
+	lb_ns_stats_read(ln, &vip_drops, &nat_drops);
 	if (!nest ||
 	    nla_put_u32(msg, LB_INFO_A_FLOWS, lb_flow_count(&ln->flows)) ||
 	    nla_put_u32(msg, LB_INFO_A_FLOW_MAX, ln->flows.max) ||

@@ -63,7 +63,7 @@ static int lb_nl_event_fill(struct sk_buff *skb, const struct lb_net *ln,
 	    (sc && lb_nl_put_svc(skb, ln->net, sc,
 				 what & LB_EV_TARGETS ? LB_NL_TARGETS : 0)) ||
 	    (sc && (what & LB_EV_WEIGHTS) && lb_nl_put_weights(skb, sc)) ||
-	    (tc && lb_nl_put_tgt(skb, ln->net, tc, sc->m.family, NULL)) ||
+	    (tc && lb_nl_put_tgt(skb, ln->net, sc, tc, NULL)) ||
 	    (cmd == LB_CMD_RESTORE && lb_nl_put_services(skb, ln)))
 		return -EMSGSIZE;
 	genlmsg_end(skb, hdr);
@@ -74,7 +74,8 @@ static int lb_nl_event_fill(struct sk_buff *skb, const struct lb_net *ln,
  * lb_nl_event_build() - the event that tells of a change
  * @ln: namespace state, locked; its namespace names the interfaces
  * @cmd: the change (enum lb_cmd)
- * @sc: the service it is about, or NULL (LB_CMD_FLOW_FLUSH, LB_CMD_RESTORE)
+ * @sc: the service it is about, or NULL (LB_CMD_FLOW_FLUSH, LB_CMD_RESTORE,
+ *	LB_CMD_STATS_RESET of all)
  * @tc: the target of @sc it is about, or NULL
  * @what: LB_EV_TARGETS: with @sc's targets; LB_EV_WEIGHTS: with their
  *	weights in LB_A_WEIGHTS

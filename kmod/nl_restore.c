@@ -55,7 +55,7 @@ static int lb_nl_restore_tgt(struct lb_svc_conf *sc, const struct nlattr *nla,
 					 extack);
 	} else if (tt[LB_TGT_A_MARK]) {
 		err = lb_restore_path(sc, nla_get_u32(tt[LB_TGT_A_MARK]),
-				      lb_nla_u32(tt[LB_TGT_A_MASK], ~0U),
+				      lb_nl_mask(tt, LB_MASK_AUTO),
 				      lb_nla_u32(tt[LB_TGT_A_WEIGHT], 1),
 				      extack);
 	} else {

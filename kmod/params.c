@@ -25,7 +25,7 @@ MODULE_PARM_DESC(sched, "new-flow placement: wrr, maglev or wlc (default wrr; se
 
 static char *marks = "0,3";
 module_param(marks, charp, 0444);
-MODULE_PARM_DESC(marks, "path marks, MARK[/MASK],... (default 0,3); none: no path service");
+MODULE_PARM_DESC(marks, "path marks, MARK[/MASK],... (default 0,3; MASK: the bits the marks use); none: no path service");
 
 static char *weights;
 module_param(weights, charp, 0444);
@@ -82,7 +82,8 @@ MODULE_PARM_DESC(timeout_other,
 struct lb_defaults lb_defaults __read_mostly;
 
 static struct {
-	u32 mark, mask, weight;
+	u32 mark, weight;
+	s64 mask;	/* or LB_MASK_AUTO */
 } lb_param_paths[LB_PARAM_MAX];
 static unsigned int lb_param_n_paths;
 
@@ -131,17 +132,19 @@ static int lb_parse_list(const char *name, const char *list,
 static int lb_parse_mark(const char *item, unsigned int i)
 {
 	char buf[24], *slash;
-	u32 mark, mask = ~0U;
+	s64 mask = LB_MASK_AUTO;
+	u32 mark, m = ~0U;
 
 	if (strscpy(buf, item, sizeof(buf)) < 0)
 		goto bad;
 	slash = strchr(buf, '/');
 	if (slash) {
 		*slash = '\0';
-		if (kstrtou32(slash + 1, 0, &mask))
+		if (kstrtou32(slash + 1, 0, &m))
 			goto bad;
+		mask = m;
 	}
-	if (kstrtou32(buf, 0, &mark) || (mark & ~mask))
+	if (kstrtou32(buf, 0, &mark) || (mark & ~m))
 		goto bad;
 	lb_param_paths[i].mark = mark;
 	lb_param_paths[i].mask = mask;

@@ -75,7 +75,7 @@ static void lb_restore_tgt(struct lb_svc_conf *sc, struct lb_tgt_conf *tc)
 }
 
 /* The checks of lb_tgt_add(); @sc is a service of a lb_restore. */
-int lb_restore_path(struct lb_svc_conf *sc, u32 mark, u32 mask, u32 weight,
+int lb_restore_path(struct lb_svc_conf *sc, u32 mark, s64 mask, u32 weight,
 		    struct netlink_ext_ack *extack)
 {
 	struct lb_tgt_conf *tc;
@@ -88,7 +88,7 @@ int lb_restore_path(struct lb_svc_conf *sc, u32 mark, u32 mask, u32 weight,
 	if (IS_ERR(tc))
 		return PTR_ERR(tc);
 	tc->mark = mark;
-	tc->mask = mask;
+	lb_tgt_conf_set_mask(tc, mask);
 	lb_restore_tgt(sc, tc);
 	return 0;
 }

@@ -65,9 +65,9 @@ void lb_svc_free(struct lb_svc *svc)
  */
 struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 {
+	u32 *weights, i = 0, mark_bits = lb_svc_conf_mark_bits(sc);
 	struct lb_tgt_conf *tc;
 	struct lb_svc *svc;
-	u32 *weights, i = 0;
 
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
@@ -94,7 +94,7 @@ struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 		t->id = tc->id;
 		t->tag = tc->tag;
 		t->mark = tc->mark;
-		t->mask = tc->mask;
+		t->mask = tc->mask_auto ? mark_bits : tc->mask;
 		/* An unreachable target takes no new flow, and loses its own. */
 		t->weight = tc->down ? 0 : tc->weight;
 		t->down = tc->down;

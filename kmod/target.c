@@ -146,8 +146,38 @@ static int lb_tgt_insert(struct lb_net *ln, struct lb_svc_conf *sc,
 	return err;
 }
 
-/* May @sc take a path of @mark and @mask? */
-int lb_check_path(const struct lb_svc_conf *sc, u32 mark, u32 mask,
+/*
+ * The bits any of @sc's paths' marks sets: what a path's mark may change
+ * when no mask was given, so that lb leaves every other bit of the packet's
+ * mark (another user's: conntrack zones, VRF, a firewall's) as it was.
+ * Marks 1 and 2 give 0x3, marks 0x100 and 0x200 give 0x300.
+ */
+u32 lb_svc_conf_mark_bits(const struct lb_svc_conf *sc)
+{
+	const struct lb_tgt_conf *tc;
+	u32 bits = 0;
+
+	list_for_each_entry(tc, &sc->targets, node)
+		bits |= tc->mark;
+	return bits;
+}
+
+/* The bits of the packet's mark that @tc's mark replaces. */
+u32 lb_tgt_conf_mask(const struct lb_svc_conf *sc,
+		     const struct lb_tgt_conf *tc)
+{
+	return tc->mask_auto ? lb_svc_conf_mark_bits(sc) : tc->mask;
+}
+
+/* Sets @tc's mask, given as for lb_tgt_add(). */
+void lb_tgt_conf_set_mask(struct lb_tgt_conf *tc, s64 mask)
+{
+	tc->mask_auto = mask == LB_MASK_AUTO;
+	tc->mask = mask < 0 ? 0 : mask;
+}
+
+/* May @sc take a path of @mark and @mask (a u32 or LB_MASK_AUTO)? */
+int lb_check_path(const struct lb_svc_conf *sc, u32 mark, s64 mask,
 		  struct netlink_ext_ack *extack)
 {
 	if (lb_svc_conf_is_vip(sc)) {
@@ -155,7 +185,7 @@ int lb_check_path(const struct lb_svc_conf *sc, u32 mark, u32 mask,
 			       "the service is a VIP with backends: a service holds paths or backends, not both");
 		return -EINVAL;
 	}
-	if (mark & ~mask) {
+	if (mask != LB_MASK_AUTO && (mark & ~(u32)mask)) {
 		NL_SET_ERR_MSG(extack, "mark has bits outside its mask");
 		return -EINVAL;
 	}
@@ -171,13 +201,15 @@ int lb_check_path(const struct lb_svc_conf *sc, u32 mark, u32 mask,
  * @ln: namespace state, locked
  * @sc: a service without backends
  * @mark: the mark its packets get, within @mask
- * @mask: the bits of the packet's mark to clear first
+ * @mask: the bits of the packet's mark to clear first (u32), or
+ *	LB_MASK_AUTO: those any of the service's marks sets, as paths come
+ *	and go (lb_svc_conf_mark_bits())
  * @weight: its weight
  * @extack: where a rejection is explained
  *
  * Return: 0 or a negative errno (nothing changed).
  */
-int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
+int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, s64 mask,
 	       u32 weight, struct netlink_ext_ack *extack)
 {
 	struct lb_tgt_conf *tc;
@@ -191,7 +223,7 @@ int lb_tgt_add(struct lb_net *ln, struct lb_svc_conf *sc, u32 mark, u32 mask,
 	if (IS_ERR(tc))
 		return PTR_ERR(tc);
 	tc->mark = mark;
-	tc->mask = mask;
+	lb_tgt_conf_set_mask(tc, mask);
 	return lb_tgt_insert(ln, sc, tc);
 }
 
@@ -292,7 +324,7 @@ int lb_tgt_del(struct lb_net *ln, struct lb_svc_conf *sc,
  * @sc: its service
  * @tc: the target
  * @weight: new weight, or -1 to keep
- * @mask: new mask (paths), or -1 to keep
+ * @mask: new mask (paths), LB_MASK_AUTO, or LB_MASK_KEEP
  * @extack: where a rejection is explained
  *
  * Existing flows keep their target.  Return: 0 or a negative errno.
@@ -302,6 +334,7 @@ int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
 		  struct netlink_ext_ack *extack)
 {
 	u32 old_weight = tc->weight, old_mask = tc->mask;
+	bool old_auto = tc->mask_auto;
 	int err;
 
 	lockdep_assert_held(&ln->lock);
@@ -309,7 +342,7 @@ int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
 		NL_SET_ERR_MSG(extack, "weight above 65535");
 		return -ERANGE;
 	}
-	if (mask >= 0 && lb_tgt_conf_is_backend(tc)) {
+	if (mask != LB_MASK_KEEP && lb_tgt_conf_is_backend(tc)) {
 		NL_SET_ERR_MSG(extack, "a backend has no mark mask");
 		return -EINVAL;
 	}
@@ -319,12 +352,13 @@ int lb_tgt_update(struct lb_net *ln, struct lb_svc_conf *sc,
 	}
 	if (weight >= 0)
 		tc->weight = weight;
-	if (mask >= 0)
-		tc->mask = mask;
+	if (mask != LB_MASK_KEEP)
+		lb_tgt_conf_set_mask(tc, mask);
 	err = lb_commit(ln, sc, NULL);
 	if (err) {
 		tc->weight = old_weight;
 		tc->mask = old_mask;
+		tc->mask_auto = old_auto;
 	}
 	return err;
 }

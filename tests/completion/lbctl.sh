@@ -84,10 +84,13 @@ check "lbctl --netns r" red
 check "lbctl -n blue -j " show list stats monitor flows set-mode set-sched set-weights vip path backend save restore help
 check "lbctl -t -j monitor " vip
 check "lbctl monitor vip any " from proto port iif
-check "lbctl stats " vip -w -c
+check "lbctl stats " reset vip -w -c -o
+check "lbctl stats reset " vip
+check "lbctl stats reset vip 10.10.3.0/24 " from proto port iif
+check "lbctl stats -o " text json prometheus
 check "lbctl stats -w "
-check "lbctl stats -w 1 " vip -c
-check "lbctl stats -w 1 -c 3 vip 10.10.3.0/24 " from proto port iif
+check "lbctl stats -w 1 " vip -c -o
+check "lbctl stats -w 1 -c 3 vip 10.10.3.0/24 " -o from proto port iif
 check "lbctl -n blue vip " add set del show list help
 check "lbctl backend s" set show
 check "lbctl set-mode " packet flow flowlet
@@ -105,6 +108,7 @@ ifs=(/sys/class/net/l*)
 check "lbctl vip add any iif l" "${ifs[@]##*/}"
 check "lbctl vip del 10.10.3.0/24 " from proto port iif
 check "lbctl path add 3 " mask weight vip
+check "lbctl path set 3 mask " auto
 check "lbctl path add 3 weight 3 vip 10.10.3.0/24 " mask from proto port iif
 check "lbctl path set " id
 check "lbctl path del id 4 " vip

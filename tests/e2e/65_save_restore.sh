@@ -42,6 +42,12 @@ rlbctl vip add "[$VIP6]:5203" proto tcp sched wlc || fail "vip add [$VIP6]:5203"
 rlbctl backend add "[$VIP6]:5203" "[$SERVER6]:5203" || fail "backend add (IPv6)"
 rlbctl vip add 10.10.3.51:80 proto tcp nat || fail "vip add ... nat"
 
+# A path given no mask takes the bits its service's marks use (0 and 3:
+# 0x3), and keeps that default (mask_auto) through save and restore (ids
+# below); 3/0xff has its own.
+assert_eq "$(rlbctl -j show | jq -c '[.services[].targets[] | select(.kind == "path") |
+	[.mark, .mask, .mask_auto]]')" '[[0,3,true],[3,3,true],[3,255,false],[0,3,true]]' \
+	"the paths' masks (mark, mask, mask_auto)"
 saved=$(rlbctl save) || fail "lbctl save failed"
 printf '%s\n' "$saved" >"$F"
 printf '%s\n' "$saved" | sed 's/^/#   /'
@@ -59,8 +65,8 @@ expect=("vip add 10.10.3.0/24 mode flow sched wrr"
 assert_match "$(head -n 1 "$F")" '^# .*lbctl .*save' "save's header"
 assert_eq "$(tail -n +2 "$F")" "$(printf '%s\n' "${expect[@]}")" "lbctl save"
 
-# What restore must keep: the target ids, and the flows' targets.
-ids() { rlbctl -j show | jq -c '[.services[] | [.targets[] | {id, mark, addr, port}]]'; }
+# What restore must keep: the target ids (and masks), and the flows' targets.
+ids() { rlbctl -j show | jq -c '[.services[] | [.targets[] | {id, mark, mask, mask_auto, addr, port}]]'; }
 # Flows to iperf3 that had a packet in the last $1 ms (default: any),
 # sorted "SRC:SPORT>DST:DPORT TARGET_ID" lines.
 flow_targets() {

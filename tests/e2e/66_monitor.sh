@@ -106,12 +106,15 @@ change "vip set $NET mode flowlet timeout 2ms sched wlc" set-sched wlc vip "$NET
 change "vip set $NET mode flow sched wlc" vip set "$NET" mode flow
 change "path set 0x3 weight 1 vip $NET" path set 3 weight 1 vip "$NET"
 change "path set 0x3/0xff weight 1 vip $NET" path set 3 mask 0xff vip "$NET"
-change "path set 0x3 weight 1 vip $NET" path set 3 mask 0xffffffff vip "$NET"
+change "path set 0x3/0xffffffff weight 1 vip $NET" path set 3 mask 0xffffffff vip "$NET"
+change "path set 0x3 weight 1 vip $NET" path set 3 mask auto vip "$NET"
 
 state "path 0x3 down vip $NET" on_aggr ip link set lb-p2 down
-rlbctl show | grep -q "mark 0x3/0xffffffff weight 1 DOWN" || fail "show does not say DOWN: $(rlbctl show)"
+rlbctl show | grep -q "mark 0x3/0x3 weight 1 DOWN" || fail "show does not say DOWN: $(rlbctl show)"
 state "path 0x3 up dev lb-p2 vip $NET" on_aggr ip link set lb-p2 up
 change "flows flush" flows flush
+change "stats reset vip $NET" stats reset vip "$NET"
+change "stats reset" stats reset
 
 N="$SVC proto tcp"	# the NAT service as save (and monitor) names it
 change "vip add $N mode flow sched wrr" vip add "$SVC" proto tcp
@@ -151,7 +154,7 @@ log "text: the ${#expected[@]} events, exactly and in order; e.g. '${expected[10
 got=$(events /tmp/mon.sel)
 ts='^\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\] '
 while read -r l; do assert_match "$l" "$ts" "a line of monitor -t"; done <<<"$got"
-want=$(grep -E "vip $NET\$|^vip (add|set|del) $NET( |\$)|^flows flush|^restore" <<<"$want")
+want=$(grep -E "vip $NET\$|^vip (add|set|del) $NET( |\$)|^flows flush|^stats reset\$|^restore" <<<"$want")
 got=$(sed -E "s/$ts//" <<<"$got")
 [ "$got" = "$want" ] || fail "lbctl -t monitor vip $NET (as nobody) printed, against what was expected:
 $(diff <(echo "$want") <(echo "$got"))"
@@ -163,7 +166,7 @@ jq -e . <<<"$got" >/dev/null || fail "monitor -j printed what is not JSON: $got"
 assert_eq "$(wc -l <<<"$got")" "${#expected[@]}" "JSON events (one a line)"
 names=$(jq -r .event <<<"$got" | paste -sd,)
 assert_eq "$names" "$(printf '%s\n' "${expected[@]}" |
-	sed -E 's/^(vip (add|set|del)|path (add|set|del)|backend (add|set|del)|flows flush|restore|set-weights).*/\1/;
+	sed -E 's/^(vip (add|set|del)|path (add|set|del)|backend (add|set|del)|flows flush|stats reset|restore|set-weights).*/\1/;
 		s/^(path|backend) .* (down|up)( .*)?$/\1 \2/' | paste -sd,)" "JSON events"
 # One jq for all (each costs a second in the VM): a line per check.
 mapfile -t res < <(jq -rsc '
@@ -178,7 +181,8 @@ mapfile -t res < <(jq -rsc '
 	[ev("vip add")[] | [.service.nat, has("target"), (.service | has("targets"))]],
 	[ev("vip del")[] | [.service.proto, [.service.targets[] | "\(.addr):\(.port)"]]],
 	[ev("restore")[] | .services],
-	[ev("path set")[] | .target.mask],
+	[ev("path set")[] | [.target.mask, .target.mask_auto]],
+	[ev("stats reset")[] | [has("service"), .service.vip]],
 	[.[] | select(has("target") and (.target | has("stats")))]' <<<"$got")
 checks=(
 	'[]|events without an RFC 3339 time'
@@ -190,7 +194,8 @@ checks=(
 	'[[false,false,false],[false,false,false],[true,false,false]]|vip add events'
 	'[["udp",[]],["tcp",["10.10.3.50:7000"]]]|vip del events (the service as it was)'
 	'[3]|the restore event'
-	'[4294967295,255,4294967295]|path set events'
+	'[[3,true],[255,false],[4294967295,false],[3,true]]|path set events (the default mask: the bits of marks 0 and 3)'
+	'[[true,"10.10.3.0/24"],[false,null]]|stats reset events (a service, then all)'
 	'[]|events with counters'
 )
 for i in "${!checks[@]}"; do
@@ -322,7 +327,7 @@ printf '%s\n' "$out" | sed 's/^/#   /'
 assert_eq "$(grep -c '^interval [0-9.]*s$' <<<"$out")" 3 "intervals printed by stats -w 1 -c 3"
 assert_match "$(grep -m1 ID <<<"$out")" 'ID +MARK +WEIGHT +PACKETS/S +BITS/S +FLOWS_CREATED/S +FLOWS_ACTIVE' "rates header"
 bad=$(awk 'function bits(v) { return v ~ /k$/ ? v * 1e3 : v ~ /M$/ ? v * 1e6 : v + 0 }
-	$2 == "0x3/0xffffffff" { p = $4; b = bits($5); n++ }
+	$2 == "0x3/0x3" { p = $4; b = bits($5); n++ }
 	$1 == "service" && p != $4 { print "path " p " service " $4 }
 	$1 == "service" && p > 0 && (b / p / 4224 < 0.99 || b / p / 4224 > 1.01) { print "bits " b " packets " p }
 	$1 == "service" { t += p }

@@ -566,8 +566,11 @@ static void gen_target(struct gen *g, const struct btgt *t)
 		gen_u16(g, LB_TGT_A_PORT, t->port);
 	} else {
 		gen_u32(g, LB_TGT_A_MARK, t->mark);
-		if (t->mask != ~0U)
+		/* A mask, none (the default), the flag for it, or both. */
+		if (t->mask != ~0U || chance(g->r, 30))
 			gen_u32(g, LB_TGT_A_MASK, t->mask);
+		if (chance(g->r, 20))
+			gen_raw(g, LB_TGT_A_MASK_AUTO, NULL, 0);
 	}
 	gen_u32(g, LB_TGT_A_WEIGHT, t->weight);
 }
@@ -835,7 +838,7 @@ static void gen_request(struct gen *g, struct req *q, bool race)
 		LB_CMD_SVC_SET, LB_CMD_SVC_SET, LB_CMD_TGT_NEW, LB_CMD_TGT_NEW,
 		LB_CMD_TGT_DEL, LB_CMD_TGT_SET, LB_CMD_TGT_SET, LB_CMD_FLOW_GET,
 		LB_CMD_FLOW_FLUSH, LB_CMD_INFO_GET, LB_CMD_RESTORE,
-		LB_CMD_RESTORE,
+		LB_CMD_RESTORE, LB_CMD_STATS_RESET,
 	};
 	struct rng *r = g->r;
 	struct nlmsghdr *nlh;
@@ -884,6 +887,10 @@ static void gen_request(struct gen *g, struct req *q, bool race)
 		break;
 	case LB_CMD_RESTORE:
 		gen_restore(g, race);
+		break;
+	case LB_CMD_STATS_RESET:
+		if (chance(r, 60))
+			gen_svc(g, &b, false);
 		break;
 	default:
 		break;

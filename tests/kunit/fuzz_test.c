@@ -811,7 +811,9 @@ static void lb_fuzz_hooks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, svc.bytes, st->nat_in_bytes);
 	KUNIT_EXPECT_EQ(test, svc.reply_packets, st->nat_out);
 	KUNIT_EXPECT_EQ(test, svc.reply_bytes, st->nat_out_bytes);
+	mutex_lock(&st->nat->lock);
 	lb_ns_stats_read(st->nat, &vip_drops, &nat_drops);
+	mutex_unlock(&st->nat->lock);
 	KUNIT_EXPECT_EQ(test, vip_drops + nat_drops, st->drops);
 	fz_flows_check(test, st->nat, "NAT");
 }

@@ -242,6 +242,54 @@ static void lb_hook_flowlet_gap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.flows_created, 2ULL);
 }
 
+/*
+ * A reset (lb_counters_zero()) makes the counters read 0 and count on from
+ * there, without touching the per-CPU sums the packet path writes; active
+ * flows, a gauge, stay.
+ */
+static void lb_hook_stats_reset(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_test_pkt p = { AF_INET, IPPROTO_UDP, 1, 2, 3, 4 };
+	struct lb_svc_conf *sc;
+	struct lb_tgt_conf *tc;
+	struct lb_stats s;
+	u32 mark = 0;
+	int i;
+
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, (const u32[]){ 1, 1 }, 2);
+	sc = lb_test_svc(ln);
+	for (i = 0; i < 10; i++)
+		mark = lb_test_mark(test, ln, &p);
+	tc = lb_tgt_conf_find(sc, -1, mark);
+	KUNIT_ASSERT_NOT_NULL(test, tc);
+
+	mutex_lock(&ln->lock);
+	lb_counters_read(tc->cnt, &s);
+	KUNIT_EXPECT_EQ(test, s.packets, 10ULL);
+	lb_counters_zero(sc->cnt);
+	lb_counters_zero(tc->cnt);
+	lb_counters_read(tc->cnt, &s);
+	KUNIT_EXPECT_EQ(test, s.packets, 0ULL);
+	KUNIT_EXPECT_EQ(test, s.bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, s.flows_created, 0ULL);
+	KUNIT_EXPECT_EQ(test, s.flows_active, 1ULL);
+	mutex_unlock(&ln->lock);
+
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, lb_test_mark(test, ln, &p), mark);
+	mutex_lock(&ln->lock);
+	lb_counters_read(tc->cnt, &s);
+	KUNIT_EXPECT_EQ(test, s.packets, 3ULL);
+	lb_counters_read(sc->cnt, &s);
+	KUNIT_EXPECT_EQ(test, s.packets, 3ULL);
+	KUNIT_EXPECT_EQ(test, s.flows_created, 0ULL);
+	mutex_unlock(&ln->lock);
+	/* The sums the packet path writes went on from where they were. */
+	lb_stats_read(tc->cnt->pcpu, &s);
+	KUNIT_EXPECT_EQ(test, s.packets, 13ULL);
+}
+
 /* Mark of one packet arriving on @in. */
 static u32 mark_in(struct kunit *test, struct lb_net *ln,
 		   const struct lb_test_pkt *p, const struct net_device *in)
@@ -376,6 +424,85 @@ static void lb_hook_mark_mask(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* The mark @ln gives a packet of @p that comes with @mark. */
+static u32 lb_marked(struct kunit *test, struct lb_net *ln,
+		     const struct lb_test_pkt *p, u32 mark)
+{
+	struct sk_buff *skb = lb_test_skb(test, p);
+
+	skb->mark = mark;
+	KUNIT_EXPECT_EQ(test, lb_test_run(ln, skb), NF_ACCEPT);
+	mark = skb->mark;
+	kfree_skb(skb);
+	return mark;
+}
+
+/*
+ * Without a mask, a path's mark replaces only the bits the service's marks
+ * use, as paths come and go: the other bits of a packet's mark (another
+ * user's) stay.  An explicit mask is the path's own.
+ */
+static void lb_hook_mark_mask_auto(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_test_pkt p = { AF_INET, IPPROTO_UDP, 1, 2, 3, 4 };
+	struct lb_svc_conf *sc;
+	struct lb_tgt_conf *tc;
+	struct lb_match m;
+	u32 i, got, seen = 0;
+
+	KUNIT_ASSERT_EQ(test, lb_match_init(&m, 0, NULL, 0, NULL, 0, 0, 0,
+					    NULL, NULL), 0);
+	mutex_lock(&ln->lock);
+	KUNIT_ASSERT_EQ(test, lb_svc_add(ln, &m, LB_MODE_PACKET, LB_SCHED_WRR,
+					 1000, LB_FWD_MARK, NULL), 0);
+	sc = lb_test_svc(ln);
+	KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, sc, 1, LB_MASK_AUTO, 1, NULL), 0);
+	KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, sc, 2, LB_MASK_AUTO, 1, NULL), 0);
+	mutex_unlock(&ln->lock);
+
+	/* Marks 1 and 2: bits 0x3 are lb's, even where they came set. */
+	for (i = 0; i < 8; i++) {
+		got = lb_marked(test, ln, &p, 0xabc03);
+		KUNIT_EXPECT_EQ(test, got & ~3U, 0xabc00U);
+		seen |= BIT(got & 3);
+	}
+	KUNIT_EXPECT_EQ(test, seen, BIT(1) | BIT(2));
+
+	/* A path of mark 4 widens the default to 0x7 (0x17 with 0x10's). */
+	mutex_lock(&ln->lock);
+	KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, sc, 4, LB_MASK_AUTO, 1, NULL), 0);
+	KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, sc, 0x10, 0xff0, 1, NULL), 0);
+	mutex_unlock(&ln->lock);
+	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(sc, lb_tgt_conf_find(sc, -1, 1)),
+			0x17U);
+	seen = 0;
+	for (i = 0; i < 16; i++) {
+		got = lb_marked(test, ln, &p, 0xabcff);
+		if (got == 0xab01f)	/* 0x10 under its own mask */
+			seen |= BIT(5);
+		else if ((got & ~0x17U) == 0xabce8)
+			seen |= BIT(got & 0x17);
+		else
+			KUNIT_FAIL(test, "mark 0x%x from 0xabcff", got);
+	}
+	KUNIT_EXPECT_EQ(test, seen, BIT(1) | BIT(2) | BIT(4) | BIT(5));
+
+	/* Back to the default, then the wider paths gone: 0x3 again. */
+	mutex_lock(&ln->lock);
+	tc = lb_tgt_conf_find(sc, -1, 0x10);
+	KUNIT_ASSERT_EQ(test, lb_tgt_update(ln, sc, tc, -1, LB_MASK_AUTO, NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(sc, tc), 0x17U);
+	KUNIT_ASSERT_EQ(test, lb_tgt_del(ln, sc, tc), 0);
+	KUNIT_ASSERT_EQ(test, lb_tgt_del(ln, sc, lb_tgt_conf_find(sc, -1, 4)),
+			0);
+	mutex_unlock(&ln->lock);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, lb_marked(test, ln, &p, 0xabcff) & ~3U,
+				0xabcfcU);
+}
+
 /* The most specific service wins, whatever the order they were added. */
 static void lb_hook_most_specific(struct kunit *test)
 {
@@ -459,6 +586,8 @@ static struct kunit_case lb_hook_cases[] = {
 	KUNIT_CASE(lb_hook_fragments),
 	KUNIT_CASE(lb_hook_untouched),
 	KUNIT_CASE(lb_hook_mark_mask),
+	KUNIT_CASE(lb_hook_mark_mask_auto),
+	KUNIT_CASE(lb_hook_stats_reset),
 	KUNIT_CASE(lb_hook_most_specific),
 	KUNIT_CASE(lb_hook_rejects_change_nothing),
 	{}

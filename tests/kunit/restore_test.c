@@ -122,13 +122,15 @@ static struct nlattr *req_tgt(struct kunit *test, struct req *r)
 	return t;
 }
 
+/* A path of @mark and @mask: a u32, or LB_MASK_AUTO to leave it out. */
 static struct nlattr *req_path(struct kunit *test, struct req *r, u32 mark,
-			       u32 mask, u32 weight)
+			       s64 mask, u32 weight)
 {
 	struct nlattr *t = req_tgt(test, r);
 
 	KUNIT_ASSERT_FALSE(test, nla_put_u32(r->skb, LB_TGT_A_MARK, mark) ||
-			   nla_put_u32(r->skb, LB_TGT_A_MASK, mask) ||
+			   (mask != LB_MASK_AUTO &&
+			    nla_put_u32(r->skb, LB_TGT_A_MASK, mask)) ||
 			   nla_put_u32(r->skb, LB_TGT_A_WEIGHT, weight));
 	nla_nest_end(r->skb, t);
 	return t;
@@ -192,8 +194,9 @@ static char *conf_str(struct kunit *test, struct lb_net *ln)
 			       sc->flowlet_us, sc->fwd, sc->cnt);
 		list_for_each_entry(tc, &sc->targets, node)
 			n += scnprintf(buf + n, len - n,
-				       "  id %u mark %x/%x weight %u %pI6c:%u cnt %p%s\n",
-				       tc->id, tc->mark, tc->mask, tc->weight,
+				       "  id %u mark %x/%x%s weight %u %pI6c:%u cnt %p%s\n",
+				       tc->id, tc->mark, tc->mask,
+				       tc->mask_auto ? " auto" : "", tc->weight,
 				       &tc->addr, ntohs(tc->port), tc->cnt,
 				       tc->id_shared ? " shared" : "");
 	}
@@ -335,7 +338,7 @@ static void lb_restore_replaces(struct kunit *test)
 	req_vip(test, r, VIP2, VPORT, LB_SCHED_WLC);
 	req_backend(test, r, 1, 1);
 	req_svc(test, r, 0, 0, 0, 0, LB_MODE_PACKET, LB_SCHED_WRR);
-	req_path(test, r, 1, ~0U, 4);
+	req_path(test, r, 1, LB_MASK_AUTO, 4);
 	restore_ok(test, ln, r);
 
 	KUNIT_ASSERT_EQ(test, ln->n_services, 3U);
@@ -347,6 +350,7 @@ static void lb_restore_replaces(struct kunit *test)
 	tc = tgt_at(sc, 0);
 	KUNIT_EXPECT_EQ(test, tc->mark, 7U);
 	KUNIT_EXPECT_EQ(test, tc->mask, 0xfU);
+	KUNIT_EXPECT_FALSE(test, tc->mask_auto);
 	KUNIT_EXPECT_EQ(test, tc->weight, 2U);
 	sc = svc_at(ln, 1);
 	KUNIT_EXPECT_EQ(test, sc->m.daddr.ip, htonl(VIP2));
@@ -360,6 +364,8 @@ static void lb_restore_replaces(struct kunit *test)
 	tc = tgt_at(sc, 0);
 	KUNIT_EXPECT_EQ(test, tc->id, keep_id);
 	KUNIT_EXPECT_EQ(test, tc->weight, 4U);
+	KUNIT_EXPECT_TRUE(test, tc->mask_auto);	/* no mask given */
+	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(sc, tc), 1U);
 	for (i = 0; i < ARRAY_SIZE(gone_ids); i++) {
 		KUNIT_EXPECT_NE(test, tgt_at(svc_at(ln, 0), 0)->id, gone_ids[i]);
 		KUNIT_EXPECT_NE(test, tgt_at(svc_at(ln, 1), 0)->id, gone_ids[i]);
@@ -383,6 +389,34 @@ static void lb_restore_replaces(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, marks[0], 1U);	/* 10.1/16 is gone: any */
 	flows(test, ln, NET2 + 1, 100, 1, TCPHDR_SYN, marks, count);
 	KUNIT_EXPECT_EQ(test, marks[0], 7U);	/* 7 under mask 0xf */
+}
+
+/*
+ * A path written as a dump writes an auto one (LB_TGT_A_MASK, the mask in
+ * force, and LB_TGT_A_MASK_AUTO) is restored with the default mask, as a
+ * path given no mask is: the bits of its service's marks.
+ */
+static void lb_restore_mask_auto(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct req *r = req_new(test);
+	struct lb_svc_conf *sc;
+	struct nlattr *t;
+
+	req_svc(test, r, 0, 0, 0, 0, LB_MODE_FLOW, -1);
+	t = req_tgt(test, r);
+	KUNIT_ASSERT_FALSE(test, nla_put_u32(r->skb, LB_TGT_A_MARK, 1) ||
+			   nla_put_u32(r->skb, LB_TGT_A_MASK, 0xff) ||
+			   nla_put_flag(r->skb, LB_TGT_A_MASK_AUTO));
+	nla_nest_end(r->skb, t);
+	req_path(test, r, 2, LB_MASK_AUTO, 1);
+	restore_ok(test, ln, r);
+
+	sc = svc_at(ln, 0);
+	KUNIT_ASSERT_EQ(test, sc->n_targets, 2U);
+	KUNIT_EXPECT_TRUE(test, tgt_at(sc, 0)->mask_auto);
+	KUNIT_EXPECT_TRUE(test, tgt_at(sc, 1)->mask_auto);
+	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(sc, tgt_at(sc, 0)), 3U);
 }
 
 /*
@@ -562,7 +596,9 @@ static void lb_restore_nat_without_backends(struct kunit *test)
 						  &(union lb_addr){ .ip = htonl(VIP) }));
 		KUNIT_EXPECT_EQ(test, backend_of(test, ln, CPORT, TCPHDR_SYN),
 				-1);
+		mutex_lock(&ln->lock);
 		lb_ns_stats_read(ln, &vip_drops, &nat_drops);
+		mutex_unlock(&ln->lock);
 		KUNIT_EXPECT_EQ(test, nat_drops, pass + 1ULL);
 	}
 }
@@ -962,6 +998,7 @@ static void lb_restore_out_of_ids(struct kunit *test)
 
 static struct kunit_case lb_restore_cases[] = {
 	KUNIT_CASE(lb_restore_replaces),
+	KUNIT_CASE(lb_restore_mask_auto),
 	KUNIT_CASE(lb_restore_keeps_path_flows),
 	KUNIT_CASE(lb_restore_keeps_backend_flows),
 	KUNIT_CASE(lb_restore_nat_without_backends),

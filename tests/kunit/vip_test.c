@@ -414,7 +414,9 @@ static void lb_vip_shared_backend(struct kunit *test)
 
 static void drops(struct lb_net *ln, u64 *vip, u64 *nat)
 {
+	mutex_lock(&ln->lock);
 	lb_ns_stats_read(ln, vip, nat);
+	mutex_unlock(&ln->lock);
 }
 
 /* What a VIP does not serve goes nowhere, and is counted. */

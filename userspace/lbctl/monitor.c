@@ -108,6 +108,8 @@ static const char *event_name(const struct event *e, char *buf,
 		return "flows flush";
 	case LB_CMD_RESTORE:
 		return "restore";
+	case LB_CMD_STATS_RESET:
+		return "stats reset";
 	}
 	return "unknown";
 }
@@ -191,6 +193,11 @@ static void event_text(const struct event *e)
 		break;
 	case LB_CMD_FLOW_FLUSH:
 		printf("flows flush");
+		break;
+	case LB_CMD_STATS_RESET:
+		printf("stats reset");
+		if (e->has_svc)
+			printf(" vip %s", args);
 		break;
 	case LB_CMD_RESTORE:
 		printf("restore");

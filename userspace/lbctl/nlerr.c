@@ -46,6 +46,7 @@ static const char *const tgt_names[LB_TGT_A_MAX + 1] = {
 	[LB_TGT_A_ID]		= "id",
 	[LB_TGT_A_MARK]		= "mark",
 	[LB_TGT_A_MASK]		= "mask",
+	[LB_TGT_A_MASK_AUTO]	= "mask auto",
 	[LB_TGT_A_WEIGHT]	= "weight",
 	[LB_TGT_A_ADDR]		= "backend address",
 	[LB_TGT_A_PORT]		= "backend port",

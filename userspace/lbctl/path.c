@@ -16,13 +16,16 @@
 #include "show.h"
 #include "target.h"
 
+/* MASK, or "auto": the bits the service's marks use (the default). */
 static void set_mask(struct tgt_req *p, const char *s)
 {
-	uint32_t mask = parse_u32("mask", s, 0, UINT32_MAX);
+	bool mask_auto = is_word(s, "auto");
+	uint32_t mask = mask_auto ? 0 : parse_u32("mask", s, 0, UINT32_MAX);
 
-	if (p->has_mask && p->mask != mask)
+	if (p->has_mask && (p->mask != mask || p->mask_auto != mask_auto))
 		usage_error("the mask is given twice");
 	p->mask = mask;
+	p->mask_auto = mask_auto;
 	p->has_mask = true;
 }
 
@@ -103,9 +106,9 @@ static int path_change(struct args *a, const char *verb, uint8_t cmd)
 static void path_usage(FILE *f, const char *verb)
 {
 	static const struct usage u[] = {
-		{ "add", "path add MARK[/MASK] [mask MASK] [weight W] [SEL]",
+		{ "add", "path add MARK[/MASK] [mask MASK|auto] [weight W] [SEL]",
 		  "  add   adds a path to a service\n" },
-		{ "set", "path set MARK[/MASK] | id ID [weight W] [mask MASK] [SEL]",
+		{ "set", "path set MARK[/MASK] | id ID [weight W] [mask MASK|auto] [SEL]",
 		  "  set   changes a path's weight or mask\n" },
 		{ "del", "path del MARK | id ID [SEL]",
 		  "  del   deletes a path; its flows move to the other paths (also:\n"
@@ -118,7 +121,9 @@ static void path_usage(FILE *f, const char *verb)
 	fputc('\n', f);
 	if (!is_word(verb, "show"))
 		fputs("  MARK   := a fwmark, decimal or 0x hex; a packet's mark m becomes\n"
-		      "            (m & ~MASK) ^ MARK, MASK defaulting to 0xffffffff\n",
+		      "            (m & ~MASK) ^ MARK\n"
+		      "  MASK   := by default (auto) the bits any of the service's marks\n"
+		      "            sets (marks 1 and 2: 0x3), so other bits of m stay\n",
 		      f);
 	if (!verb || is_word(verb, "set") || is_word(verb, "del"))
 		id_usage(f);

@@ -136,8 +136,8 @@ void target_cmd_text(const char *verb, const struct target *t,
 		return;
 	}
 	printf("path %s 0x%x", verb, t->mark);
-	/* The mark alone names a path: del takes no mask. */
-	if (!del && t->mask != 0xffffffff)
+	/* The mark alone names a path: del takes no mask; none is auto. */
+	if (!del && !t->mask_auto)
 		printf("/0x%x", t->mask);
 	if (!del)
 		printf(" weight %u", t->weight);
@@ -239,6 +239,7 @@ void target_json_fields(const struct target *t)
 		json_str("kind", "path");
 		json_uint("mark", t->mark);
 		json_uint("mask", t->mask);
+		json_bool("mask_auto", t->mask_auto);
 	}
 	json_uint("weight", t->weight);
 	json_bool("down", t->down);

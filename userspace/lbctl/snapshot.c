@@ -92,6 +92,9 @@ static int target_attr(const struct nlattr *attr, void *data)
 		return u32_attr(attr, &t->mark);
 	case LB_TGT_A_MASK:
 		return u32_attr(attr, &t->mask);
+	case LB_TGT_A_MASK_AUTO:
+		t->mask_auto = true;
+		return MNL_CB_OK;
 	case LB_TGT_A_WEIGHT:
 		return u32_attr(attr, &t->weight);
 	case LB_TGT_A_STATS:
@@ -113,8 +116,7 @@ static int target_attr(const struct nlattr *attr, void *data)
 int target_parse(const struct nlattr *attr, struct target *t)
 {
 	memset(t, 0, sizeof(*t));
-	/* the contract's defaults, should a reply leave them out */
-	t->mask = 0xffffffff;
+	/* the contract's default weight, should a reply leave it out */
 	t->weight = 1;
 	return mnl_attr_parse_nested(attr, target_attr, t);
 }

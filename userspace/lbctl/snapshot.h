@@ -37,7 +37,8 @@ struct target {
 	uint32_t id;
 	bool backend;		/* addr and port; else a path: mark and mask */
 	uint32_t mark;
-	uint32_t mask;
+	uint32_t mask;		/* in force */
+	bool mask_auto;		/* the default: the bits the service's marks use */
 	uint8_t family;		/* a backend's, from its address's length */
 	uint16_t port;
 	union lb_addr addr;
@@ -109,10 +110,10 @@ bool service_nat(const struct service *svc);
 /* The target with @id, or NULL. */
 const struct target *snapshot_target(const struct snapshot *s, uint32_t id);
 
-/* "0x3/0xffffffff" */
+/* "0x3/0xff" */
 const char *mark_str(uint32_t mark, uint32_t mask, char *buf,
 		     unsigned int len);
-/* A target as show prints it: "0x3/0xffffffff" or "10.0.0.1:80". */
+/* A target as show prints it: "0x3/0x3" or "10.0.0.1:80". */
 const char *target_str(const struct target *t, char *buf, unsigned int len);
 
 #endif /* LBCTL_SNAPSHOT_H */

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "lbctl.h"
 #include "match.h"
+#include "metrics.h"
 #include "nl.h"
 #include "show.h"
 #include "snapshot.h"
@@ -399,15 +400,48 @@ static int watch(const struct match *sel, double secs, uint32_t count)
 	return ret;
 }
 
+/* stats reset [SEL]: the counters count from 0 again. */
+static int stats_reset(struct args *a)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct match sel;
+	struct nl *nl;
+	int ret;
+
+	parse_selector_only(a, &sel);
+	nl = connect_lb();
+	if (!nl)
+		return EXIT_ERR;
+	nlh = nl_request(nl, LB_CMD_STATS_RESET, 0);
+	if (sel.given) {
+		nest = mnl_attr_nest_start(nlh, LB_A_SVC);
+		match_put(nlh, &sel);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	ret = nl_write(nl, nlh);
+	nl_close(nl);
+	return ret;
+}
+
 static void stats_usage(FILE *f, const char *verb)
 {
 	static const struct usage u[] = {
-		{ NULL, "stats [SEL]",
+		{ "show", "stats [SEL]",
 		  "Every counter, a table per service and a row per target.\n" },
-		{ NULL, "stats -w SECS [-c COUNT] [SEL]",
+		{ "show", "stats -w SECS [-c COUNT] [SEL]",
 		  "With -w, every SECS seconds (0.1 to 86400), the rates since the last:\n"
 		  "packets/s, bits/s, new flows/s ... and the active flows; COUNT\n"
 		  "intervals, or until SIGINT or SIGTERM.\n" },
+		{ "show", "stats -o prometheus [SEL]",
+		  "The counters in the Prometheus text format, for node_exporter's\n"
+		  "textfile collector, with the names and labels of its IPVS\n"
+		  "collector where they mean the same (lb_ for node_ipvs_). Also\n"
+		  "-o json (as -j) and -o text.\n" },
+		{ "reset", "stats reset [SEL]",
+		  "stats reset: the counters of the service SEL names (and its\n"
+		  "targets'), or of all and the namespace's drops, count from 0\n"
+		  "again; active flows, flows and configuration stay.\n" },
 	};
 
 	usage_print(f, u, ARRAY_SIZE(u), verb);
@@ -417,6 +451,7 @@ static void stats_usage(FILE *f, const char *verb)
 
 static int cmd_stats(struct args *a)
 {
+	const char *format = NULL;
 	uint32_t count = 0;
 	double secs = 0;
 	struct snapshot s;
@@ -426,6 +461,13 @@ static int cmd_stats(struct args *a)
 	const char *w;
 	int ret;
 
+	w = args_peek(a);
+	if (is_word(w, "reset")) {
+		args_next(a);
+		return stats_reset(a);
+	}
+	if (is_word(w, "show") || is_word(w, "list"))
+		args_next(a);
 	memset(&sel, 0, sizeof(sel));
 	while (args_more(a)) {
 		w = args_peek(a);
@@ -440,6 +482,15 @@ static int cmd_stats(struct args *a)
 				usage_error("\"-c\" given twice");
 			count = parse_u32("-c", args_value(a, w), 1,
 					  UINT32_MAX);
+		} else if (is_word(w, "-o")) {
+			args_next(a);
+			if (format)
+				usage_error("\"-o\" given twice");
+			format = args_value(a, w);
+			if (!is_word(format, "text") && !is_word(format, "json") &&
+			    !is_word(format, "prometheus"))
+				usage_error("-o takes text, json or prometheus, not \"%s\"",
+					    format);
 		} else if (!match_parse_arg(a, &sel)) {
 			args_done(a);
 		}
@@ -447,6 +498,16 @@ static int cmd_stats(struct args *a)
 	match_finish(&sel);
 	if (count && !secs)
 		usage_error("-c COUNT counts the intervals of -w SECS");
+	if (format && is_word(format, "json"))
+		opt.json = true;
+	if (format && is_word(format, "prometheus")) {
+		if (secs)
+			usage_error("-o prometheus prints one sample: not with -w");
+		if (opt.json)
+			usage_error("-o prometheus or -j, not both");
+	}
+	if (format && is_word(format, "text") && opt.json)
+		usage_error("-o text or -j, not both");
 	if (secs)
 		return watch(&sel, secs, count);
 
@@ -458,7 +519,9 @@ static int cmd_stats(struct args *a)
 	if (ret != EXIT_OK)
 		return ret;
 
-	if (opt.json) {
+	if (format && is_word(format, "prometheus")) {
+		snapshot_prometheus(&s);
+	} else if (opt.json) {
 		snapshot_json(&s);
 	} else {
 		info_text(&s);
@@ -471,9 +534,12 @@ static int cmd_stats(struct args *a)
 	return EXIT_OK;
 }
 
+static const char *const stats_verbs[] = { "show", "reset", NULL };
+
 const struct command stats_command = {
 	.name = "stats",
-	.summary = "every counter; with -w SECS, the rates every SECS seconds",
+	.summary = "every counter; -w SECS: rates; -o prometheus; reset: from 0",
+	.verbs = stats_verbs,
 	.run = cmd_stats,
 	.usage = stats_usage,
 };

@@ -66,8 +66,12 @@ void tgt_put(struct nlmsghdr *nlh, uint8_t cmd, const struct tgt_req *t)
 {
 	put_name(nlh, t);
 	/* The mark alone names a target: del drops a pasted /MASK. */
-	if (t->has_mask && cmd != LB_CMD_TGT_DEL)
-		mnl_attr_put_u32(nlh, LB_TGT_A_MASK, t->mask);
+	if (t->has_mask && cmd != LB_CMD_TGT_DEL) {
+		if (t->mask_auto)
+			mnl_attr_put(nlh, LB_TGT_A_MASK_AUTO, 0, NULL);
+		else
+			mnl_attr_put_u32(nlh, LB_TGT_A_MASK, t->mask);
+	}
 	if (t->has_weight)
 		mnl_attr_put_u32(nlh, LB_TGT_A_WEIGHT, t->weight);
 }

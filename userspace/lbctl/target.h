@@ -25,6 +25,7 @@ struct tgt_req {
 	uint32_t mark;
 	struct prefix addr;	/* a backend's family, address and port */
 	bool has_mask, has_weight;
+	bool mask_auto;		/* has_mask: "mask auto" */
 	uint32_t mask;
 	uint32_t weight;
 };

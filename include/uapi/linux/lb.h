@@ -43,7 +43,8 @@
  * refused.  A request whose LB_A_SVC has no LB_SVC_A_FAMILY (or that has
  * no LB_A_SVC) applies to the namespace's only service, and is refused if
  * there is not exactly one; except LB_CMD_SVC_NEW, where no match at all
- * adds the catch-all, and LB_CMD_SVC_DEL, which must name its service.
+ * adds the catch-all, LB_CMD_SVC_DEL, which must name its service, and
+ * LB_CMD_STATS_RESET, where no LB_A_SVC means every service.
  *
  * A target's mark must lie within its mask (mark & ~mask == 0).
  *
@@ -68,6 +69,8 @@
  *                      new mode and scheduler) and LB_A_TGT, the target
  *                      as added, as changed, or as it was
  *   LB_CMD_FLOW_FLUSH  no attribute
+ *   LB_CMD_STATS_RESET LB_A_SVC (no targets) if the request named one,
+ *                      else no attribute
  *   LB_CMD_RESTORE     LB_A_INFO with LB_INFO_A_SERVICES: one message for
  *                      the whole new configuration, which a listener reads
  *                      again (LB_CMD_SVC_GET dump) if it needs it
@@ -235,6 +238,12 @@ enum lb_fwd {
  *	LB_CMD_TGT_DEL.  Services are dumped in the order given.
  * @LB_CMD_TGT_STATE: events only (LB_MCGRP_EVENTS): a target's
  *	reachability changed.  Not a request.
+ * @LB_CMD_STATS_RESET: counters count from 0 again: those of the service
+ *	LB_A_SVC names and its targets, or without LB_A_SVC every service's,
+ *	every target's and the namespace's drop counters (LB_INFO_A_VIP_DROPS,
+ *	LB_INFO_A_NAT_DROPS).  Flows, weights and configuration stay; so do
+ *	LB_STATS_A_FLOWS_ACTIVE (a gauge) and LB_INFO_A_EVENT_DROPS (a
+ *	listener's loss, not traffic).
  */
 enum lb_cmd {
 	LB_CMD_UNSPEC,
@@ -250,6 +259,7 @@ enum lb_cmd {
 	LB_CMD_INFO_GET,
 	LB_CMD_RESTORE,
 	LB_CMD_TGT_STATE,
+	LB_CMD_STATS_RESET,
 	__LB_CMD_MAX
 };
 
@@ -342,7 +352,13 @@ enum lb_svc_attr {
  * enum lb_tgt_attr - a target
  * @LB_TGT_A_ID: u32, stable id (replies; may name the target in requests)
  * @LB_TGT_A_MARK: u32, mark value (XORed in after masking)
- * @LB_TGT_A_MASK: u32, bits of the mark to clear first; default 0xffffffff
+ * @LB_TGT_A_MASK: u32, bits of the mark to clear first.  By default (and
+ *	with LB_TGT_A_MASK_AUTO) the bits any of the service's paths' marks
+ *	sets, whatever paths come and go: marks 1 and 2 give 0x3, so lb
+ *	leaves every other bit of the packet's mark as it was.  Replies give
+ *	the mask in force, which for such paths changes as the service's
+ *	paths come and go; an event names only the path added or deleted, so
+ *	a listener that needs the others' masks reads the service again
  * @LB_TGT_A_WEIGHT: u32, 0..LB_WEIGHT_MAX; default 1
  * @LB_TGT_A_STATS: nest, enum lb_stats_attr (replies)
  * @LB_TGT_A_PAD: padding
@@ -362,6 +378,10 @@ enum lb_svc_attr {
  *	second and at once when an interface changes state.
  * @LB_TGT_A_IFNAME: string (replies), once per interface: where those
  *	routes lead out of
+ * @LB_TGT_A_MASK_AUTO: flag: the path's mask is the default one (above);
+ *	in LB_CMD_TGT_SET, back to it.  In requests it wins over
+ *	LB_TGT_A_MASK, which replies give with it (the mask in force), so a
+ *	reply's target is a valid request
  */
 enum lb_tgt_attr {
 	LB_TGT_A_UNSPEC,
@@ -375,13 +395,16 @@ enum lb_tgt_attr {
 	LB_TGT_A_PORT,
 	LB_TGT_A_DOWN,
 	LB_TGT_A_IFNAME,
+	LB_TGT_A_MASK_AUTO,
 	__LB_TGT_A_MAX
 };
 
 #define LB_TGT_A_MAX (__LB_TGT_A_MAX - 1)
 
 /**
- * enum lb_stats_attr - counters, all u64, summed over CPUs
+ * enum lb_stats_attr - counters, all u64, summed over CPUs, since the
+ *	service's or target's creation or the last LB_CMD_STATS_RESET of it
+ *	(LB_STATS_A_FLOWS_ACTIVE, a gauge, excepted)
  * @LB_STATS_A_PACKETS: packets balanced (to a backend: client to server)
  * @LB_STATS_A_BYTES: bytes balanced (IP length)
  * @LB_STATS_A_FLOWS_CREATED: flows placed on this target/service
@@ -450,7 +473,8 @@ enum lb_flow_attr {
  * @LB_INFO_A_SERVICES: u32, number of services
  * @LB_INFO_A_PAD: padding
  * @LB_INFO_A_VIP_DROPS: u64, packets to a VIP that matched none of its
- *	services (another port, ICMP echo, an ICMP error about no flow)
+ *	services (another port, ICMP echo, an ICMP error about no flow); this
+ *	and LB_INFO_A_NAT_DROPS count since the last LB_CMD_STATS_RESET of all
  * @LB_INFO_A_NAT_DROPS: u64, packets of a NAT service that could not be
  *	translated (no backend takes new flows, a fragment without
  *	reassembly, no memory to write the packet)

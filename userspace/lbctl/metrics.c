@@ -18,7 +18,7 @@
 #include "names.h"
 #include "snapshot.h"
 
-/* A label value, escaped as the format asks (\\, \" and \n). */
+/* A label value, escaped as the format asks: backslash, quote, newline. */
 static void label(const char *name, const char *value, bool first)
 {
 	printf("%s%s=\"", first ? "" : ",", name);

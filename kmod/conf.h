@@ -76,8 +76,18 @@ void lb_tgt_conf_free(struct lb_net *ln, struct lb_tgt_conf *tc);
 #define LB_MASK_KEEP	(-1LL)	/* lb_tgt_update(): as it is */
 #define LB_MASK_AUTO	(-2LL)	/* the bits the service's marks use */
 u32 lb_svc_conf_mark_bits(const struct lb_svc_conf *sc);
-u32 lb_tgt_conf_mask(const struct lb_svc_conf *sc,
-		     const struct lb_tgt_conf *tc);
+
+/*
+ * The bits of the packet's mark that @tc's mark replaces; @mark_bits is
+ * lb_svc_conf_mark_bits() of its service, which a walk of the service's
+ * targets computes once.
+ */
+static inline u32 lb_tgt_conf_mask(const struct lb_tgt_conf *tc,
+				   u32 mark_bits)
+{
+	return tc->mask_auto ? mark_bits : tc->mask;
+}
+
 void lb_tgt_conf_set_mask(struct lb_tgt_conf *tc, s64 mask);
 int lb_check_path(const struct lb_svc_conf *sc, u32 mark, s64 mask,
 		  struct netlink_ext_ack *extack);

@@ -90,7 +90,7 @@ int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
 		  const struct lb_svc_conf *sc, unsigned int what);
 int lb_nl_put_tgt(struct sk_buff *skb, struct net *net,
 		  const struct lb_svc_conf *sc, const struct lb_tgt_conf *tc,
-		  struct lb_stats *s);
+		  u32 mark_bits, struct lb_stats *s);
 int lb_nl_svc_get(struct sk_buff *skb, struct genl_info *info);
 int lb_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int lb_nl_svc_dump_done(struct netlink_callback *cb);

@@ -110,13 +110,14 @@ static int lb_nl_put_reach(struct sk_buff *skb, struct net *net,
  * @net: the namespace that names its interfaces, or NULL: none named
  * @sc: its service
  * @tc: the target
+ * @mark_bits: lb_svc_conf_mark_bits(@sc), for a path's default mask
  * @s: if not NULL, receives the target's counters, which are put too
  *
  * Return: 0, or -EMSGSIZE with @skb as it was.
  */
 int lb_nl_put_tgt(struct sk_buff *skb, struct net *net,
 		  const struct lb_svc_conf *sc, const struct lb_tgt_conf *tc,
-		  struct lb_stats *s)
+		  u32 mark_bits, struct lb_stats *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, LB_A_TGT);
 
@@ -132,7 +133,7 @@ int lb_nl_put_tgt(struct sk_buff *skb, struct net *net,
 		    &tc->addr) ||
 	    nla_put_u16(skb, LB_TGT_A_PORT, ntohs(tc->port)) :
 	    nla_put_u32(skb, LB_TGT_A_MARK, tc->mark) ||
-	    nla_put_u32(skb, LB_TGT_A_MASK, lb_tgt_conf_mask(sc, tc)) ||
+	    nla_put_u32(skb, LB_TGT_A_MASK, lb_tgt_conf_mask(tc, mark_bits)) ||
 	    (tc->mask_auto && nla_put_flag(skb, LB_TGT_A_MASK_AUTO)))
 		goto cancel;
 	if (lb_nl_put_reach(skb, net, tc))
@@ -175,6 +176,7 @@ int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
 	struct nlattr *svc, *tgts;
 	struct lb_tgt_conf *tc;
 	u64 active = 0;
+	u32 mark_bits;
 
 	svc = nla_nest_start(skb, LB_A_SVC);
 	if (!svc || lb_nl_put_settings(skb, sc))
@@ -183,8 +185,9 @@ int lb_nl_put_svc(struct sk_buff *skb, struct net *net,
 		tgts = nla_nest_start(skb, LB_SVC_A_TARGETS);
 		if (!tgts)
 			return -EMSGSIZE;
+		mark_bits = lb_svc_conf_mark_bits(sc);
 		list_for_each_entry(tc, &sc->targets, node) {
-			if (lb_nl_put_tgt(skb, net, sc, tc, tsp))
+			if (lb_nl_put_tgt(skb, net, sc, tc, mark_bits, tsp))
 				return -EMSGSIZE;
 			if (tsp)
 				active += ts.flows_active;
@@ -333,8 +336,8 @@ static int lb_nl_dump_svc(struct sk_buff *skb, struct netlink_callback *cb,
 	struct nlattr *svc, *tgts;
 	bool alone = !skb->len;
 	unsigned char *last = NULL;
+	u32 i = 0, n = 0, mark_bits;
 	struct lb_tgt_conf *tc;
-	u32 i = 0, n = 0;
 	struct lb_stats s;
 	void *hdr;
 
@@ -349,11 +352,12 @@ static int lb_nl_dump_svc(struct sk_buff *skb, struct netlink_callback *cb,
 	tgts = nla_nest_start(skb, LB_SVC_A_TARGETS);
 	if (!tgts)
 		goto cancel;
+	mark_bits = lb_svc_conf_mark_bits(sc);
 	list_for_each_entry(tc, &sc->targets, node) {
 		if (i++ < d->tgt)
 			continue;
 		last = skb_tail_pointer(skb);
-		if (lb_nl_put_tgt(skb, net, sc, tc, &s))
+		if (lb_nl_put_tgt(skb, net, sc, tc, mark_bits, &s))
 			break;
 		last_active = s.flows_active;
 		active += last_active;

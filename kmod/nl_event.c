@@ -63,7 +63,8 @@ static int lb_nl_event_fill(struct sk_buff *skb, const struct lb_net *ln,
 	    (sc && lb_nl_put_svc(skb, ln->net, sc,
 				 what & LB_EV_TARGETS ? LB_NL_TARGETS : 0)) ||
 	    (sc && (what & LB_EV_WEIGHTS) && lb_nl_put_weights(skb, sc)) ||
-	    (tc && lb_nl_put_tgt(skb, ln->net, sc, tc, NULL)) ||
+	    (tc && lb_nl_put_tgt(skb, ln->net, sc, tc,
+				 lb_svc_conf_mark_bits(sc), NULL)) ||
 	    (cmd == LB_CMD_RESTORE && lb_nl_put_services(skb, ln)))
 		return -EMSGSIZE;
 	genlmsg_end(skb, hdr);

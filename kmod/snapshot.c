@@ -94,7 +94,7 @@ struct lb_svc *lb_svc_compile(const struct lb_svc_conf *sc)
 		t->id = tc->id;
 		t->tag = tc->tag;
 		t->mark = tc->mark;
-		t->mask = tc->mask_auto ? mark_bits : tc->mask;
+		t->mask = lb_tgt_conf_mask(tc, mark_bits);
 		/* An unreachable target takes no new flow, and loses its own. */
 		t->weight = tc->down ? 0 : tc->weight;
 		t->down = tc->down;

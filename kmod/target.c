@@ -162,13 +162,6 @@ u32 lb_svc_conf_mark_bits(const struct lb_svc_conf *sc)
 	return bits;
 }
 
-/* The bits of the packet's mark that @tc's mark replaces. */
-u32 lb_tgt_conf_mask(const struct lb_svc_conf *sc,
-		     const struct lb_tgt_conf *tc)
-{
-	return tc->mask_auto ? lb_svc_conf_mark_bits(sc) : tc->mask;
-}
-
 /* Sets @tc's mask, given as for lb_tgt_add(). */
 void lb_tgt_conf_set_mask(struct lb_tgt_conf *tc, s64 mask)
 {

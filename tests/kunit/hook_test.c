@@ -474,7 +474,8 @@ static void lb_hook_mark_mask_auto(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, sc, 4, LB_MASK_AUTO, 1, NULL), 0);
 	KUNIT_ASSERT_EQ(test, lb_tgt_add(ln, sc, 0x10, 0xff0, 1, NULL), 0);
 	mutex_unlock(&ln->lock);
-	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(sc, lb_tgt_conf_find(sc, -1, 1)),
+	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(lb_tgt_conf_find(sc, -1, 1),
+					       lb_svc_conf_mark_bits(sc)),
 			0x17U);
 	seen = 0;
 	for (i = 0; i < 16; i++) {
@@ -493,7 +494,8 @@ static void lb_hook_mark_mask_auto(struct kunit *test)
 	tc = lb_tgt_conf_find(sc, -1, 0x10);
 	KUNIT_ASSERT_EQ(test, lb_tgt_update(ln, sc, tc, -1, LB_MASK_AUTO, NULL),
 			0);
-	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(sc, tc), 0x17U);
+	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(tc, lb_svc_conf_mark_bits(sc)),
+			0x17U);
 	KUNIT_ASSERT_EQ(test, lb_tgt_del(ln, sc, tc), 0);
 	KUNIT_ASSERT_EQ(test, lb_tgt_del(ln, sc, lb_tgt_conf_find(sc, -1, 4)),
 			0);

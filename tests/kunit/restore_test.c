@@ -365,7 +365,8 @@ static void lb_restore_replaces(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tc->id, keep_id);
 	KUNIT_EXPECT_EQ(test, tc->weight, 4U);
 	KUNIT_EXPECT_TRUE(test, tc->mask_auto);	/* no mask given */
-	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(sc, tc), 1U);
+	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(tc, lb_svc_conf_mark_bits(sc)),
+			1U);
 	for (i = 0; i < ARRAY_SIZE(gone_ids); i++) {
 		KUNIT_EXPECT_NE(test, tgt_at(svc_at(ln, 0), 0)->id, gone_ids[i]);
 		KUNIT_EXPECT_NE(test, tgt_at(svc_at(ln, 1), 0)->id, gone_ids[i]);
@@ -416,7 +417,8 @@ static void lb_restore_mask_auto(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sc->n_targets, 2U);
 	KUNIT_EXPECT_TRUE(test, tgt_at(sc, 0)->mask_auto);
 	KUNIT_EXPECT_TRUE(test, tgt_at(sc, 1)->mask_auto);
-	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(sc, tgt_at(sc, 0)), 3U);
+	KUNIT_EXPECT_EQ(test, lb_tgt_conf_mask(tgt_at(sc, 0),
+					       lb_svc_conf_mark_bits(sc)), 3U);
 }
 
 /*

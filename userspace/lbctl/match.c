@@ -229,6 +229,17 @@ void match_put(struct nlmsghdr *nlh, const struct match *m)
 		mnl_attr_put_strz(nlh, LB_SVC_A_IIFNAME, m->iif);
 }
 
+void sel_put(struct nlmsghdr *nlh, const struct match *sel)
+{
+	struct nlattr *nest;
+
+	if (!sel || !sel->given)
+		return;
+	nest = mnl_attr_nest_start(nlh, LB_A_SVC);
+	match_put(nlh, sel);
+	mnl_attr_nest_end(nlh, nest);
+}
+
 static int read_addr(const struct nlattr *attr, union lb_addr *addr,
 		     uint8_t *len)
 {

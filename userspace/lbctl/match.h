@@ -69,6 +69,8 @@ bool match_equal(const struct match *a, const struct match *b);
 
 /* Into the LB_A_SVC nest being built: the match fields. */
 void match_put(struct nlmsghdr *nlh, const struct match *m);
+/* The service @sel names, as LB_A_SVC; nothing if @sel is NULL or names none. */
+void sel_put(struct nlmsghdr *nlh, const struct match *sel);
 /* From a reply's LB_A_SVC: 1 if @attr was a match field, 0 if not, -1 bad. */
 int match_read_attr(const struct nlattr *attr, struct match *m);
 /* After the last attribute: -1 if the addresses disagree with the family. */

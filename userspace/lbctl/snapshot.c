@@ -305,7 +305,6 @@ static int read_once(struct nl *nl, const struct match *sel, bool info,
 		     struct snapshot *s)
 {
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	int ret;
 
 	if (info) {
@@ -319,11 +318,7 @@ static int read_once(struct nl *nl, const struct match *sel, bool info,
 	 * (a service with many targets), where a plain get's is one.
 	 */
 	nlh = nl_request(nl, LB_CMD_SVC_GET, NLM_F_DUMP);
-	if (sel && sel->given) {
-		nest = mnl_attr_nest_start(nlh, LB_A_SVC);
-		match_put(nlh, sel);
-		mnl_attr_nest_end(nlh, nest);
-	}
+	sel_put(nlh, sel);
 	ret = nl_talk(nl, nlh, reply, s);
 	/* A module that dumps every service whatever the request names. */
 	if (!ret && sel)

@@ -404,7 +404,6 @@ static int watch(const struct match *sel, double secs, uint32_t count)
 static int stats_reset(struct args *a)
 {
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	struct match sel;
 	struct nl *nl;
 	int ret;
@@ -414,11 +413,7 @@ static int stats_reset(struct args *a)
 	if (!nl)
 		return EXIT_ERR;
 	nlh = nl_request(nl, LB_CMD_STATS_RESET, 0);
-	if (sel.given) {
-		nest = mnl_attr_nest_start(nlh, LB_A_SVC);
-		match_put(nlh, &sel);
-		mnl_attr_nest_end(nlh, nest);
-	}
+	sel_put(nlh, &sel);
 	ret = nl_write(nl, nlh);
 	nl_close(nl);
 	return ret;
@@ -449,9 +444,23 @@ static void stats_usage(FILE *f, const char *verb)
 	sel_usage(f);
 }
 
+/* -o FORMAT; none given is text, or JSON with -j. */
+enum stats_format { FORMAT_NONE, FORMAT_TEXT, FORMAT_JSON, FORMAT_PROMETHEUS };
+
+static enum stats_format parse_format(const char *s)
+{
+	if (is_word(s, "text"))
+		return FORMAT_TEXT;
+	if (is_word(s, "json"))
+		return FORMAT_JSON;
+	if (is_word(s, "prometheus"))
+		return FORMAT_PROMETHEUS;
+	usage_error("-o takes text, json or prometheus, not \"%s\"", s);
+}
+
 static int cmd_stats(struct args *a)
 {
-	const char *format = NULL;
+	enum stats_format format = FORMAT_NONE;
 	uint32_t count = 0;
 	double secs = 0;
 	struct snapshot s;
@@ -484,13 +493,9 @@ static int cmd_stats(struct args *a)
 					  UINT32_MAX);
 		} else if (is_word(w, "-o")) {
 			args_next(a);
-			if (format)
+			if (format != FORMAT_NONE)
 				usage_error("\"-o\" given twice");
-			format = args_value(a, w);
-			if (!is_word(format, "text") && !is_word(format, "json") &&
-			    !is_word(format, "prometheus"))
-				usage_error("-o takes text, json or prometheus, not \"%s\"",
-					    format);
+			format = parse_format(args_value(a, w));
 		} else if (!match_parse_arg(a, &sel)) {
 			args_done(a);
 		}
@@ -498,16 +503,13 @@ static int cmd_stats(struct args *a)
 	match_finish(&sel);
 	if (count && !secs)
 		usage_error("-c COUNT counts the intervals of -w SECS");
-	if (format && is_word(format, "json"))
+	if (format == FORMAT_PROMETHEUS && secs)
+		usage_error("-o prometheus prints one sample: not with -w");
+	if (opt.json && format != FORMAT_NONE && format != FORMAT_JSON)
+		usage_error("-o %s or -j, not both",
+			    format == FORMAT_TEXT ? "text" : "prometheus");
+	if (format == FORMAT_JSON)
 		opt.json = true;
-	if (format && is_word(format, "prometheus")) {
-		if (secs)
-			usage_error("-o prometheus prints one sample: not with -w");
-		if (opt.json)
-			usage_error("-o prometheus or -j, not both");
-	}
-	if (format && is_word(format, "text") && opt.json)
-		usage_error("-o text or -j, not both");
 	if (secs)
 		return watch(&sel, secs, count);
 
@@ -519,7 +521,7 @@ static int cmd_stats(struct args *a)
 	if (ret != EXIT_OK)
 		return ret;
 
-	if (format && is_word(format, "prometheus")) {
+	if (format == FORMAT_PROMETHEUS) {
 		snapshot_prometheus(&s);
 	} else if (opt.json) {
 		snapshot_json(&s);

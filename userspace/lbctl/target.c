@@ -83,11 +83,7 @@ int tgt_send(struct nl *nl, uint8_t cmd, const struct match *sel,
 	struct nlattr *nest;
 
 	nlh = nl_request(nl, cmd, 0);
-	if (sel->given) {
-		nest = mnl_attr_nest_start(nlh, LB_A_SVC);
-		match_put(nlh, sel);
-		mnl_attr_nest_end(nlh, nest);
-	}
+	sel_put(nlh, sel);
 	nest = mnl_attr_nest_start(nlh, LB_A_TGT);
 	tgt_put(nlh, cmd, t);
 	mnl_attr_nest_end(nlh, nest);

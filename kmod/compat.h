@@ -11,6 +11,11 @@
 #include <linux/skbuff.h>
 #include <linux/ipv6.h>
 
+/* 6.5: the GSO helpers moved out of skbuff.h. */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#include <net/gso.h>
+#endif
+
 /* 6.5: a cache that is never merged with another.  Before, lb's own count
  * of flow entries is what reports a leak at unload (flow.c).
  */

@@ -9,4 +9,6 @@
 const struct lb_fwd_ops *const lb_fwds[__LB_FWD_MAX] = {
 	[LB_FWD_MARK] = &lb_fwd_mark,
 	[LB_FWD_NAT] = &lb_fwd_nat,
+	[LB_FWD_IPIP] = &lb_fwd_ipip,
+	[LB_FWD_GUE] = &lb_fwd_gue,
 };

@@ -355,10 +355,13 @@ enum {
  * @hooks: BIT(LB_HOOKS_*), the hook sets its services need
  * @backends: its targets are backends (ADDR:PORT, a VIP service matched at
  *	LB_HOOKS_VIP); else paths (a mark, matched at LB_HOOKS_PATH)
- * @xmit: apply target @t to @skb, a packet of its flow.  0, or an error
- *	and the packet is dropped
+ * @dsr: direct server return: the packet keeps its destination, the
+ *	VIP:port, so a backend's port is the service's
+ * @xmit: apply target @t to @skb, a packet of its flow.  0: the packet
+ *	goes on; LB_XMIT_STOLEN: the method sent it; an error: it is dropped
+ *	(the method left it untouched)
  * @icmp_in: an ICMP error sent to a VIP, quoting (@in) a reply that @t's
- *	backend sent through us: pass it on to @t.  NULL: dropped
+ *	backend sent: pass it on to @t, as @xmit.  NULL: dropped
  * @reply: a reply from a backend to the client crosses us: its source
  *	becomes @vip:@vport.  NULL: replies do not cross lb, and backends are
  *	not looked up by their replies (lb_backend_find())
@@ -374,6 +377,7 @@ enum {
 struct lb_fwd_ops {
 	u8 hooks;
 	bool backends;
+	bool dsr;
 	int (*xmit)(struct sk_buff *skb, const struct lb_pkt *pkt,
 		    const struct lb_target *t);
 	int (*icmp_in)(struct sk_buff *skb, const struct lb_pkt *pkt,
@@ -387,7 +391,32 @@ struct lb_fwd_ops {
 };
 
 extern const struct lb_fwd_ops *const lb_fwds[__LB_FWD_MAX];
-extern const struct lb_fwd_ops lb_fwd_mark, lb_fwd_nat;
+extern const struct lb_fwd_ops lb_fwd_mark, lb_fwd_nat, lb_fwd_ipip,
+	lb_fwd_gue;
+
+/* lb_fwd_ops.xmit: the method sent the packet on (the hook's NF_STOLEN). */
+#define LB_XMIT_STOLEN 1
+
+/**
+ * struct lb_encap - what an encapsulating method puts between the outer IP
+ *	header and the packet (encap.c)
+ * @proto: the outer IP header's protocol
+ * @hlen: the length of what it puts
+ * @gso_v4: the SKB_GSO_* types that adds to the outer IPv4 header's
+ * @gso_v6: likewise, under an outer IPv6 header
+ * @push: push it (@hlen bytes), given the outer addresses; cannot fail
+ */
+struct lb_encap {
+	u8 proto;
+	unsigned int hlen;
+	int gso_v4;
+	int gso_v6;
+	void (*push)(struct net *net, struct sk_buff *skb, u8 family,
+		     const union lb_addr *saddr, const union lb_addr *daddr);
+};
+
+int lb_encap_xmit(struct sk_buff *skb, const struct lb_pkt *pkt,
+		  const struct lb_target *t, const struct lb_encap *e);
 
 /* health.c: what reachability means, for lb_fwd_ops.judge */
 void lb_health_judge_paths(struct lb_net *ln, struct lb_svc_conf *sc,

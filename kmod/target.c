@@ -239,6 +239,11 @@ int lb_check_backend(const struct lb_svc_conf *sc,
 		NL_SET_ERR_MSG(extack, "a backend needs a port");
 		return -EINVAL;
 	}
+	if (lb_fwds[sc->fwd]->dsr && port != sc->m.dport) {
+		NL_SET_ERR_MSG(extack,
+			       "a direct server return backend gets the packet to the VIP's port: its port must be the service's");
+		return -EINVAL;
+	}
 	if (sc->mode != LB_MODE_FLOW && !sc->auto_mode) {
 		NL_SET_ERR_MSG(extack,
 			       "a service with backends keeps each flow on its backend: set mode flow first");

@@ -86,6 +86,7 @@ static unsigned int lb_vip_icmp_in(struct lb_net *ln,
 	struct lb_flow_key key;
 	struct lb_inner inner;
 	struct lb_flow *f;
+	int err;
 
 	if (lb_parse_inner(skb, pkt, &inner))
 		goto not_ours;
@@ -104,9 +105,12 @@ static unsigned int lb_vip_icmp_in(struct lb_net *ln,
 	}
 	if (!t)
 		t = lb_maglev_pick(svc, &key);
-	if (!t || svc->fwd->icmp_in(skb, pkt, &inner, t))
+	if (!t)
 		return NF_DROP;
-	return NF_ACCEPT;
+	err = svc->fwd->icmp_in(skb, pkt, &inner, t);
+	if (err < 0)
+		return NF_DROP;
+	return err == LB_XMIT_STOLEN ? NF_STOLEN : NF_ACCEPT;
 not_ours:
 	/*
 	 * About no service's flow: if the VIP is an address of this host,
@@ -123,7 +127,8 @@ not_ours:
  * @in: input device, or NULL
  *
  * Context: softirq or with BHs disabled, under rcu_read_lock.
- * Return: NF_ACCEPT, or NF_DROP for what a VIP does not pass on.
+ * Return: NF_ACCEPT, NF_STOLEN for a packet the service's method sent on
+ * itself, or NF_DROP for what a VIP does not pass on.
  */
 unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
 		       const struct net_device *in)
@@ -133,6 +138,7 @@ unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
 	const struct lb_svc *svc;
 	struct lb_pkt pkt;
 	unsigned int verdict;
+	int err;
 
 	if (!cfg->n_vips || lb_parse(skb, family, &pkt) ||
 	    !lb_is_vip(cfg, pkt.key.family, &pkt.key.daddr))
@@ -157,10 +163,13 @@ unsigned int lb_vip_in(struct lb_net *ln, struct sk_buff *skb, u8 family,
 	}
 	pkt.lane = lb_lane(&pkt.key, in);
 	t = lb_pick(ln, cfg, svc, &pkt);
-	if (!t || INDIRECT_CALL_1(svc->fwd->xmit, lb_nat_xmit, skb, &pkt, t))
+	if (!t)
+		goto drop;
+	err = INDIRECT_CALL_1(svc->fwd->xmit, lb_nat_xmit, skb, &pkt, t);
+	if (err < 0)
 		goto drop;
 	lb_count(svc, t, pkt.len);
-	return NF_ACCEPT;
+	return err == LB_XMIT_STOLEN ? NF_STOLEN : NF_ACCEPT;
 drop:
 	lb_count_drop(ln, false);
 	return NF_DROP;

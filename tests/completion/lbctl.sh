@@ -98,10 +98,11 @@ check "lbctl set-mode flowlet " timeout vip
 check "lbctl set-sched m" maglev
 check "lbctl set-weights 1 3 " vip
 check "lbctl vip add " any
-check "lbctl vip add 10.0.0.100:8080 " from proto port iif mode sched timeout nat
+check "lbctl vip add 10.0.0.100:8080 " from proto port iif mode sched timeout nat fwd
+check "lbctl vip add 10.0.0.100:8080 proto tcp fwd " nat ipip gue
 check "lbctl vip set 10.0.0.100:8080 " from proto port iif mode sched timeout
 check "lbctl vip add 10.0.0.100:8080 proto " tcp udp sctp udplite dccp icmp icmpv6 any
-check "lbctl vip add 10.0.0.100:8080 proto tcp " from port iif mode sched timeout nat
+check "lbctl vip add 10.0.0.100:8080 proto tcp " from port iif mode sched timeout nat fwd
 check "lbctl vip add any mode " packet flow flowlet
 check "lbctl vip add any mode flow sched " wrr maglev wlc
 ifs=(/sys/class/net/l*)

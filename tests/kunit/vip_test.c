@@ -735,6 +735,54 @@ static void lb_vip_no_mixing(struct kunit *test)
 }
 
 /*
+ * Direct server return (fwd ipip, gue): a backend has the service's port,
+ * as the packet keeps it (another is refused, and changes nothing); the
+ * service needs no reply hooks, and its backends are not looked up by
+ * their replies, which never cross lb.
+ */
+static void lb_vip_dsr(struct kunit *test)
+{
+	static const u8 fwds[] = { LB_FWD_IPIP, LB_FWD_GUE };
+	struct lb_net *ln = lb_test_net(test, 1000);
+	const struct lb_backend_ref *b;
+	const struct lb_cfg *before, *cfg;
+	struct lb_svc_conf *sc;
+	struct lb_match m;
+	union lb_addr v, a;
+	int i, e1, e2;
+	u32 n;
+
+	lb_test_addr(&a, AF_INET, be[0].addr);
+	for (i = 0; i < ARRAY_SIZE(fwds); i++) {
+		lb_test_addr(&v, AF_INET, VIP + i);
+		KUNIT_ASSERT_EQ(test, lb_match_init(&m, AF_INET, &v, 32, NULL,
+						    0, IPPROTO_TCP,
+						    htons(VPORT), NULL, NULL),
+				0);
+		mutex_lock(&ln->lock);
+		KUNIT_ASSERT_EQ(test, lb_svc_add(ln, &m, -1, -1, 1000,
+						 fwds[i], NULL), 0);
+		sc = lb_svc_conf_find(ln, &m);
+		before = rcu_access_pointer(ln->cfg);
+		e1 = lb_backend_add(ln, sc, &a, htons(be[0].port), 1, NULL);
+		KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(ln->cfg), before);
+		e2 = lb_backend_add(ln, sc, &a, htons(VPORT), 1, NULL);
+		mutex_unlock(&ln->lock);
+		KUNIT_EXPECT_EQ(test, e1, -EINVAL);
+		KUNIT_EXPECT_EQ(test, e2, 0);
+		KUNIT_EXPECT_EQ(test, sc->n_targets, 1U);
+		KUNIT_EXPECT_PTR_EQ(test, sc->compiled->fwd, lb_fwds[fwds[i]]);
+		KUNIT_EXPECT_EQ(test, sc->mode, LB_MODE_FLOW);
+		KUNIT_EXPECT_EQ(test, sc->sched, LB_SCHED_MAGLEV);
+	}
+	cfg = rcu_dereference_protected(ln->cfg, true);
+	KUNIT_EXPECT_EQ(test, cfg->hooks, BIT(LB_HOOKS_VIP));
+	KUNIT_EXPECT_EQ(test, cfg->n_vips, 2U);
+	b = lb_backend_find(cfg, AF_INET, IPPROTO_TCP, &a, htons(VPORT), &n);
+	KUNIT_EXPECT_NULL(test, b);
+}
+
+/*
  * Backends only on a service that matches one VIP (/32, /128), TCP or
  * UDP, and a port; and a backend needs a port.
  */
@@ -1248,6 +1296,7 @@ static struct kunit_case lb_vip_cases[] = {
 	KUNIT_CASE(lb_vip_last_backend_deleted),
 	KUNIT_CASE(lb_vip_first_backend_mode),
 	KUNIT_CASE(lb_vip_no_mixing),
+	KUNIT_CASE(lb_vip_dsr),
 	KUNIT_CASE(lb_vip_backend_needs_vip),
 	KUNIT_CASE(lb_vip_mode_stays_flow),
 	KUNIT_CASE(lb_vip_wlc),

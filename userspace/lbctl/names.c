@@ -17,8 +17,9 @@ static const char *const modes[] = {
 	[LB_MODE_FLOWLET]	= "flowlet",
 };
 
-/* The contract's list, so a new scheduler needs no edit here. */
+/* The contract's lists, so a new scheduler or method needs no edit here. */
 static const char *const scheds[] = LB_SCHED_NAMES;
+static const char *const fwds[] = LB_FWD_NAMES;
 
 /* Fixed, so output does not depend on /etc/protocols. */
 static const struct {
@@ -64,6 +65,11 @@ int sched_parse(const char *s)
 	return table_parse(scheds, ARRAY_SIZE(scheds), s);
 }
 
+int fwd_parse(const char *s)
+{
+	return table_parse(fwds, ARRAY_SIZE(fwds), s);
+}
+
 const char *mode_name(unsigned int mode, char *buf, unsigned int len)
 {
 	return table_name(modes, ARRAY_SIZE(modes), mode, buf, len);
@@ -72,6 +78,11 @@ const char *mode_name(unsigned int mode, char *buf, unsigned int len)
 const char *sched_name(unsigned int sched, char *buf, unsigned int len)
 {
 	return table_name(scheds, ARRAY_SIZE(scheds), sched, buf, len);
+}
+
+const char *fwd_name(unsigned int fwd, char *buf, unsigned int len)
+{
+	return table_name(fwds, ARRAY_SIZE(fwds), fwd, buf, len);
 }
 
 int proto_parse(const char *s)

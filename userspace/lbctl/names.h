@@ -9,11 +9,13 @@
 /* -1 if @s names none */
 int mode_parse(const char *s);
 int sched_parse(const char *s);
+int fwd_parse(const char *s);
 int proto_parse(const char *s);
 
 /* Numbers this lbctl does not know (a newer kernel) print as digits. */
 const char *mode_name(unsigned int mode, char *buf, unsigned int len);
 const char *sched_name(unsigned int sched, char *buf, unsigned int len);
+const char *fwd_name(unsigned int fwd, char *buf, unsigned int len);
 const char *proto_name(uint8_t proto, char *buf, unsigned int len);
 /* "any", "inet", "inet6" */
 const char *family_name(uint8_t family);

@@ -157,22 +157,55 @@ static int send_service(uint8_t cmd, const struct match *sel,
 	return ret;
 }
 
-/* "nat": what the kernel would refuse, refused before anything is sent. */
-static void nat_check(const struct vip_req *v)
+/*
+ * "nat", "fwd METHOD": what the kernel would refuse, refused before
+ * anything is sent.
+ */
+static void fwd_check(const struct vip_req *v)
 {
+	char name[16];
+	const char *w = fwd_name(v->fwd, name, sizeof(name));
+
+	if (v->fwd == LB_FWD_MARK)
+		usage_error("fwd mark: a service of paths needs no method (they are marks)");
 	if (!match_is_nat(&v->sel))
-		usage_error("nat: a service with backends is VIP:PORT proto tcp|udp");
+		usage_error("%s: a service with backends is VIP:PORT proto tcp|udp", w);
 	if (v->st.mode >= 0 && v->st.mode != LB_MODE_FLOW)
-		usage_error("nat: a service with backends is in mode flow");
+		usage_error("%s: a service with backends is in mode flow", w);
 }
 
-/* PREFIX [MATCH] [SETTINGS] [nat] */
+/* "nat" or "fwd METHOD", once. */
+static bool fwd_parse_arg(struct args *a, struct vip_req *v)
+{
+	const char *w = args_peek(a);
+	int fwd;
+
+	if (is_word(w, "nat")) {
+		fwd = LB_FWD_NAT;
+		args_next(a);
+	} else if (is_word(w, "fwd")) {
+		args_next(a);
+		w = args_value(a, w);
+		fwd = fwd_parse(w);
+		if (fwd < 0)
+			usage_error("fwd: unknown method \"%s\" (nat, ipip, gue)", w);
+	} else {
+		return false;
+	}
+	if (v->fwd >= 0)
+		usage_error("nat or fwd given twice");
+	v->fwd = fwd;
+	return true;
+}
+
+/* PREFIX [MATCH] [SETTINGS] [fwd METHOD | nat] */
 void vip_parse(struct args *a, const char *verb, uint8_t cmd,
 	       struct vip_req *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->st.mode = -1;
 	v->st.sched = -1;
+	v->fwd = -1;
 	if (!args_more(a))
 		usage_error("vip %s needs a PREFIX (or \"any\")", verb);
 	match_set_vip(&v->sel, args_next(a));
@@ -181,29 +214,27 @@ void vip_parse(struct args *a, const char *verb, uint8_t cmd,
 			continue;
 		if (cmd != LB_CMD_SVC_DEL && settings_parse_arg(a, &v->st))
 			continue;
-		if (cmd == LB_CMD_SVC_NEW && is_word(args_peek(a), "nat")) {
-			args_next(a);
-			if (v->nat)
-				usage_error("\"nat\" given twice");
-			v->nat = true;
+		if (cmd == LB_CMD_SVC_NEW && fwd_parse_arg(a, v))
 			continue;
-		}
 		args_done(a);
 	}
 	match_finish(&v->sel);
 	settings_check(&v->st);
 	if (cmd == LB_CMD_SVC_SET && !settings_any(&v->st))
 		usage_error("vip set needs mode, sched or timeout");
-	if (v->nat)
-		nat_check(v);
+	if (v->fwd >= 0)
+		fwd_check(v);
 }
 
 void vip_put(struct nlmsghdr *nlh, const struct vip_req *v)
 {
 	match_put(nlh, &v->sel);
 	settings_put(nlh, &v->st);
-	if (v->nat)
-		mnl_attr_put(nlh, LB_SVC_A_NAT, 0, "");	/* a flag */
+	/* The flag for NAT, as older kernels know it. */
+	if (v->fwd == LB_FWD_NAT)
+		mnl_attr_put(nlh, LB_SVC_A_NAT, 0, "");
+	else if (v->fwd >= 0)
+		mnl_attr_put_u8(nlh, LB_SVC_A_FWD, v->fwd);
 }
 
 /* vip add|del|set PREFIX [MATCH] [SETTINGS] */
@@ -231,12 +262,17 @@ static int vip_change(struct args *a, const char *verb, uint8_t cmd)
 static void vip_usage(FILE *f, const char *verb)
 {
 	static const struct usage u[] = {
-		{ "add", "vip add PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T] [nat]",
+		{ "add",
+		  "vip add PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T] [fwd METHOD]",
 		  "  add   adds a service, which balances the packets its match takes over\n"
 		  "        paths or backends, never both; refused if one with the same\n"
-		  "        match exists.  nat makes a service with backends before its\n"
-		  "        first (VIP:PORT proto tcp|udp nat): its packets are dropped\n"
-		  "        until it has one\n" },
+		  "        match exists.  fwd says how packets reach the backends, and\n"
+		  "        makes a service with backends before its first (VIP:PORT proto\n"
+		  "        tcp|udp fwd nat, or just nat): its packets are dropped until it\n"
+		  "        has one.  nat (the default) rewrites them to the backend's\n"
+		  "        ADDR:PORT; ipip sends them unchanged inside an outer IP header,\n"
+		  "        gue inside IP and UDP (direct server return: backends have the\n"
+		  "        VIP, their port is the VIP's)\n" },
 		{ "set", "vip set PREFIX [MATCH] [mode MODE] [sched SCHED] [timeout T]",
 		  "  set   changes a service's mode, scheduler or flowlet timeout\n" },
 		{ "del", "vip del PREFIX [MATCH]",

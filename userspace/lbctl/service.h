@@ -25,7 +25,7 @@ struct settings {
 struct vip_req {
 	struct match sel;
 	struct settings st;
-	bool nat;		/* vip add ... nat */
+	int fwd;		/* vip add ... nat | fwd METHOD; -1: none */
 };
 
 /*
@@ -34,7 +34,7 @@ struct vip_req {
  */
 void vip_parse(struct args *a, const char *verb, uint8_t cmd,
 	       struct vip_req *v);
-/* Into the LB_A_SVC nest being built: match, settings, nat. */
+/* Into the LB_A_SVC nest being built: match, settings, method. */
 void vip_put(struct nlmsghdr *nlh, const struct vip_req *v);
 
 #endif /* LBCTL_SERVICE_H */

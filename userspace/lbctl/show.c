@@ -110,6 +110,9 @@ void settings_text(const struct service *svc)
 	if (svc->sched >= 0)
 		printf(" sched %s", sched_name(svc->sched, name,
 					       sizeof(name)));
+	/* Paths and NAT go without: the targets (or "nat") say which. */
+	if (svc->fwd > LB_FWD_NAT)
+		printf(" fwd %s", fwd_name(svc->fwd, name, sizeof(name)));
 }
 
 void service_head_text(const struct service *svc)
@@ -273,6 +276,10 @@ void service_json_fields(const struct service *svc)
 	else
 		json_null("flowlet_timeout_us");
 	json_bool("nat", svc->nat);
+	if (svc->fwd >= 0)
+		json_str("fwd", fwd_name(svc->fwd, name, sizeof(name)));
+	else
+		json_null("fwd");
 }
 
 void service_json(const char *key, const struct service *svc,

@@ -165,6 +165,11 @@ static int service_attr(const struct nlattr *attr, void *data)
 	case LB_SVC_A_NAT:
 		svc->nat = true;
 		break;
+	case LB_SVC_A_FWD:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+			return nl_bad_reply();
+		svc->fwd = mnl_attr_get_u8(attr);
+		break;
 	case LB_SVC_A_TARGETS:
 		svc->has_targets = true;
 		return mnl_attr_parse_nested(attr, targets_attr, svc);
@@ -214,6 +219,7 @@ int service_parse(const struct nlattr *attr, struct service *svc)
 	memset(svc, 0, sizeof(*svc));
 	svc->mode = -1;
 	svc->sched = -1;
+	svc->fwd = -1;
 	ret = mnl_attr_parse_nested(attr, service_attr, svc);
 	if (ret < 0)
 		return ret;

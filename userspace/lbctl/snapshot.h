@@ -56,6 +56,7 @@ struct service {
 	bool has_flowlet_us;
 	uint32_t flowlet_us;
 	bool nat;		/* LB_SVC_A_NAT: a VIP, with backends or not */
+	int fwd;		/* enum lb_fwd; -1: not reported */
 	bool has_targets;	/* LB_SVC_A_TARGETS came (events: not always) */
 	struct target *targets;
 	unsigned int ntargets;

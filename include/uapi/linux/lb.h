@@ -155,17 +155,33 @@ enum lb_sched {
  * @LB_FWD_NAT: service balancing by address translation: a packet to the
  *	service's VIP:port is rewritten to a backend's address and port, its
  *	replies back (they must cross this router).  Targets are backends.
+ * @LB_FWD_IPIP: direct server return by IP-in-IP: a packet to the
+ *	service's VIP:port goes unchanged to a backend inside an outer IP
+ *	header (IPv4 in IPv4, IPv6 in IPv6), from this router's address;
+ *	the backend decapsulates (an ipip or ip6tnl device), has the VIP on
+ *	a loopback address and replies to the client directly.  Targets are
+ *	backends, whose port is the service's.
+ * @LB_FWD_GUE: direct server return by GUE (IP in UDP): as LB_FWD_IPIP
+ *	with a UDP header to port LB_GUE_PORT after the outer IP header, its
+ *	source port the flow's hash; the packet follows it directly (GUE
+ *	variant 1).  The backend takes it with fou ("ip fou add port 6080
+ *	gue") and its ipip or ip6tnl device.
  */
 enum lb_fwd {
 	LB_FWD_MARK,
 	LB_FWD_NAT,
+	LB_FWD_IPIP,
+	LB_FWD_GUE,
 	__LB_FWD_MAX
 };
 
 #define LB_FWD_MAX (__LB_FWD_MAX - 1)
 
 /* The methods' names, in enum lb_fwd order (an array initialiser). */
-#define LB_FWD_NAMES { "mark", "nat" }
+#define LB_FWD_NAMES { "mark", "nat", "ipip", "gue" }
+
+/* The UDP port LB_FWD_GUE sends to. */
+#define LB_GUE_PORT 6080
 
 /**
  * enum lb_cmd - generic netlink commands

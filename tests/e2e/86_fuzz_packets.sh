@@ -6,8 +6,10 @@
 # truncated and lying IPv4 and IPv6 headers, bad IHL and lengths,
 # extension header chains long and cut short, fragments, bogus TCP data
 # offsets, ICMP errors quoting garbage, cut-off or nested ICMP, most of
-# them to the router's services: paths (flow mode, marks 0 and 3) and
-# NAT (TCP and UDP VIPs with backends on the server, IPv4 and IPv6).
+# them to the router's services: paths (flow mode, marks 0 and 3), NAT
+# (TCP and UDP VIPs with backends on the server, IPv4 and IPv6) and
+# direct server return (port 80: GUE over IPv4, IP-in-IP over IPv6; the
+# server does not take them out, lb's part is what is fuzzed).
 #  1. the frames alone;
 #  2. the frames again while nlfuzz's threads add, delete and restore
 #     services and targets in the router's namespace (the hooks read
@@ -48,7 +50,11 @@ lb_setup() {
 		rlbctl backend add "$VIP4:53" "$SERVER:53" &&
 		rlbctl backend add "$VIP4:53" 10.10.3.3:53 weight 0 &&
 		rlbctl vip add "[$VIP6]:5201" proto tcp &&
-		rlbctl backend add "[$VIP6]:5201" "[$SERVER6]:5202"
+		rlbctl backend add "[$VIP6]:5201" "[$SERVER6]:5202" &&
+		rlbctl vip add "$VIP4:80" proto tcp fwd gue &&
+		rlbctl backend add "$VIP4:80" "$SERVER:80" &&
+		rlbctl vip add "[$VIP6]:80" proto udp fwd ipip &&
+		rlbctl backend add "[$VIP6]:80" "[$SERVER6]:80"
 	} || fail "configuring the VIPs failed"
 }
 

@@ -436,6 +436,7 @@ struct bsvc {
 	const char *iif;
 	uint32_t flowlet;
 	bool nat;
+	uint8_t fwd;		/* 255: none given */
 	unsigned int n;
 	struct btgt t[3];
 };
@@ -474,6 +475,7 @@ static struct bsvc *base_add(uint8_t family, const char *addr, uint8_t plen,
 	b->sched = (uint8_t)sched;
 	b->flowlet = flowlet;
 	b->nat = nat;
+	b->fwd = 255;
 	return b;
 }
 
@@ -557,6 +559,8 @@ static void gen_options(struct gen *g, const struct bsvc *b)
 		gen_u32(g, LB_SVC_A_FLOWLET_US, b->flowlet);
 	if (b->nat)
 		gen_raw(g, LB_SVC_A_NAT, NULL, 0);
+	if (b->fwd != 255)
+		gen_u8(g, LB_SVC_A_FWD, b->fwd);
 }
 
 static void gen_target(struct gen *g, const struct btgt *t)
@@ -637,6 +641,8 @@ static struct bsvc v_svc(struct rng *r)
 	b.sched = chance(r, 50) ? 255 : (uint8_t)below(r, 5);
 	b.flowlet = chance(r, 20) ? v_flowlet(r) : 0;
 	b.nat = has_nat_flag && chance(r, 10);
+	/* Every method, and one past the last. */
+	b.fwd = chance(r, 15) ? (uint8_t)below(r, LB_FWD_MAX + 2) : 255;
 	return b;
 }
 

@@ -14,6 +14,19 @@
 int lb_net_init(struct lb_net *ln, u32 flow_max);
 void lb_net_exit(struct lb_net *ln);
 
+/* tune.c: a namespace's tunables (LB_CMD_INFO_SET) */
+struct lb_tunables {
+	u32 flow_max;
+	u32 timeout[LB_TO_N];	/* seconds */
+	u32 flowlet_us;
+};
+
+void lb_tunables_defaults(struct lb_tunables *t);
+void lb_tunables_get(const struct lb_net *ln, struct lb_tunables *t);
+int lb_tunables_check(const struct lb_tunables *t,
+		      struct netlink_ext_ack *extack);
+void lb_tunables_set(struct lb_net *ln, const struct lb_tunables *t);
+
 /* counters.c */
 struct lb_counters *lb_counters_new(void);
 struct lb_counters *lb_counters_get(struct lb_counters *c);

@@ -159,28 +159,31 @@ static void lb_flow_free_now(void *ptr, void *arg)
 	lb_flow_free(ptr);
 }
 
-static u32 lb_flow_timeout(const struct lb_flow *f)
+static enum lb_timeout lb_flow_timeout(const struct lb_flow *f)
 {
 	if (lb_flow_closing(f))
-		return lb_defaults.timeout_tcp_close;
+		return LB_TO_TCP_CLOSE;
 	/* Never answered: a SYN or ACK flood's entries make room soon. */
 	if (READ_ONCE(f->opening))
-		return lb_defaults.timeout_tcp_syn;
+		return LB_TO_TCP_SYN;
 	switch (f->key.proto) {
 	case IPPROTO_TCP:
-		return lb_defaults.timeout_tcp;
+		return LB_TO_TCP;
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
-		return lb_defaults.timeout_udp;
+		return LB_TO_UDP;
 	default:
-		return lb_defaults.timeout_other;
+		return LB_TO_OTHER;
 	}
 }
 
-/* @now: jiffies, truncated like f->seen */
-bool lb_flow_expired(const struct lb_flow *f, u32 now)
+/* @now: jiffies, truncated like f->seen; by @ft's timeouts now (tune.c) */
+bool lb_flow_expired(const struct lb_flow_table *ft, const struct lb_flow *f,
+		     u32 now)
 {
-	return (s32)(now - READ_ONCE(f->seen)) > (s32)(lb_flow_timeout(f) * HZ);
+	u32 timeout = READ_ONCE(ft->timeout[lb_flow_timeout(f)]);
+
+	return (s32)(now - READ_ONCE(f->seen)) > (s32)(timeout * HZ);
 }
 
 u32 lb_flow_count(struct lb_flow_table *ft)
@@ -199,7 +202,7 @@ u32 lb_flow_count(struct lb_flow_table *ft)
  */
 bool lb_flow_room(struct lb_flow_table *ft)
 {
-	return lb_flow_count(ft) < ft->max &&
+	return lb_flow_count(ft) < READ_ONCE(ft->max) &&
 	       percpu_counter_read(&lb_flows_all) < lb_defaults.flow_max_total;
 }
 
@@ -356,7 +359,7 @@ static bool lb_flow_reap(struct lb_flow_table *ft, struct rhashtable_iter *iter,
 			break;
 		}
 		seen++;
-		if ((all || lb_flow_expired(f, now)) && lb_flow_remove(ft, f))
+		if ((all || lb_flow_expired(ft, f, now)) && lb_flow_remove(ft, f))
 			dead[n++] = f;
 	}
 	rhashtable_walk_stop(iter);

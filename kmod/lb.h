@@ -314,9 +314,20 @@ static inline bool lb_flow_closing(const struct lb_flow *f)
 	return !READ_ONCE(f->charged);
 }
 
+/* The flow table's idle timeouts, by kind of flow (LB_INFO_A_TIMEOUT_*). */
+enum lb_timeout {
+	LB_TO_TCP,		/* a TCP connection */
+	LB_TO_TCP_SYN,		/* never answered (lb_flow_timeout()) */
+	LB_TO_TCP_CLOSE,	/* after FIN or RST */
+	LB_TO_UDP,
+	LB_TO_OTHER,
+	LB_TO_N
+};
+
 struct lb_flow_table {
 	struct rhashtable ht;
-	u32 max;
+	u32 max;			/* tune.c, as timeout[] */
+	u32 timeout[LB_TO_N];		/* seconds; read without the lock */
 	struct mem_cgroup *memcg;	/* charged for the entries (flow.c) */
 	struct delayed_work gc;
 	struct rhashtable_iter gc_iter;
@@ -341,6 +352,7 @@ struct lb_net {
 	u8 hooks;			/* hook.c: BIT(LB_HOOKS_*) registered */
 	u64 event_drops;		/* nl_event.c: events not allocated */
 	u32 gen;			/* publications, never 0 after one: dumps */
+	u32 flowlet_us;			/* tune.c: a new service's default gap */
 };
 
 /* hook.c's sets of netfilter hooks, each registered while it is needed. */
@@ -529,7 +541,8 @@ struct lb_flow *lb_flow_insert(struct lb_flow_table *ft,
 			       const struct lb_flow_key *key,
 			       const struct lb_target *t, u32 now, u32 stamp,
 			       bool opening, bool *existed);
-bool lb_flow_expired(const struct lb_flow *f, u32 now);
+bool lb_flow_expired(const struct lb_flow_table *ft, const struct lb_flow *f,
+		     u32 now);
 void lb_flow_charge(const struct lb_cfg *cfg, struct lb_flow *f,
 		    const struct lb_target *to);
 void lb_flow_flush(struct lb_flow_table *ft);

@@ -20,6 +20,7 @@ struct workqueue_struct *lb_wq __read_mostly;
 
 int lb_net_init(struct lb_net *ln, u32 flow_max)
 {
+	struct lb_tunables t;
 	struct lb_cfg *cfg;
 	int err, cpu;
 
@@ -49,6 +50,9 @@ int lb_net_init(struct lb_net *ln, u32 flow_max)
 		lb_cfg_free(cfg);
 		goto err_stats;
 	}
+	lb_tunables_defaults(&t);
+	t.flow_max = flow_max;
+	lb_tunables_set(ln, &t);
 	return 0;
 err_stats:
 	free_percpu(ln->ns_stats);

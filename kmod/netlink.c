@@ -74,6 +74,75 @@ int lb_nl_fwd(struct nlattr **tb, struct netlink_ext_ack *extack)
 	return nla_get_u8(tb[LB_SVC_A_FWD]);
 }
 
+/* Not const: before 6.2, struct nla_policy points to them without it. */
+static struct netlink_range_validation lb_timeout_range = {
+	.min = 1,
+	.max = LB_TIMEOUT_MAX,
+};
+
+static struct netlink_range_validation lb_flowlet_range = {
+	.min = LB_FLOWLET_US_MIN,
+	.max = LB_FLOWLET_US_MAX,
+};
+
+/* The tunables (tune.c); the rest of LB_A_INFO is figures. */
+static const struct nla_policy lb_info_policy[LB_INFO_A_MAX + 1] = {
+	[LB_INFO_A_FLOWS] = LB_REPLY_ONLY("figures"),
+	[LB_INFO_A_FLOW_MAX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[LB_INFO_A_TIMEOUT_TCP] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							&lb_timeout_range),
+	[LB_INFO_A_TIMEOUT_TCP_SYN] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &lb_timeout_range),
+	[LB_INFO_A_TIMEOUT_TCP_CLOSE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &lb_timeout_range),
+	[LB_INFO_A_TIMEOUT_UDP] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							&lb_timeout_range),
+	[LB_INFO_A_TIMEOUT_OTHER] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &lb_timeout_range),
+	[LB_INFO_A_SERVICES] = LB_REPLY_ONLY("figures"),
+	[LB_INFO_A_VIP_DROPS] = LB_REPLY_ONLY("counters"),
+	[LB_INFO_A_NAT_DROPS] = LB_REPLY_ONLY("counters"),
+	[LB_INFO_A_EVENT_DROPS] = LB_REPLY_ONLY("counters"),
+	[LB_INFO_A_FLOW_MAX_TOTAL] = LB_REPLY_ONLY("module parameters"),
+	[LB_INFO_A_FLOWLET_US] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &lb_flowlet_range),
+};
+
+/* The timeouts' attributes in LB_A_INFO, by enum lb_timeout. */
+const u16 lb_timeout_attrs[LB_TO_N] = {
+	[LB_TO_TCP] = LB_INFO_A_TIMEOUT_TCP,
+	[LB_TO_TCP_SYN] = LB_INFO_A_TIMEOUT_TCP_SYN,
+	[LB_TO_TCP_CLOSE] = LB_INFO_A_TIMEOUT_TCP_CLOSE,
+	[LB_TO_UDP] = LB_INFO_A_TIMEOUT_UDP,
+	[LB_TO_OTHER] = LB_INFO_A_TIMEOUT_OTHER,
+};
+
+/**
+ * lb_nl_tunables() - the tunables an LB_A_INFO sets
+ * @nla: the LB_A_INFO (validated by the family's policy)
+ * @t: the tunables, changed where @nla gives a value
+ * @extack: where a rejection is explained
+ *
+ * Return: 0, or a negative errno (explained); lb_tunables_check() is the
+ * caller's, against the module's bounds.
+ */
+int lb_nl_tunables(const struct nlattr *nla, struct lb_tunables *t,
+		   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[LB_INFO_A_MAX + 1];
+	int err, i;
+
+	err = nla_parse_nested(tb, LB_INFO_A_MAX, nla, lb_info_policy, extack);
+	if (err)
+		return err;
+	t->flow_max = lb_nla_u32(tb[LB_INFO_A_FLOW_MAX], t->flow_max);
+	for (i = 0; i < LB_TO_N; i++)
+		t->timeout[i] = lb_nla_u32(tb[lb_timeout_attrs[i]],
+					   t->timeout[i]);
+	t->flowlet_us = lb_nla_u32(tb[LB_INFO_A_FLOWLET_US], t->flowlet_us);
+	return 0;
+}
+
 static const struct nla_policy lb_policy[LB_A_MAX + 1] = {
 	[LB_A_SVC] = NLA_POLICY_NESTED(lb_svc_policy),
 	[LB_A_TGT] = NLA_POLICY_NESTED(lb_tgt_policy),
@@ -81,7 +150,7 @@ static const struct nla_policy lb_policy[LB_A_MAX + 1] = {
 	[LB_A_WEIGHT] = { .type = NLA_REJECT,
 			  .reject_message = "weights go inside LB_A_WEIGHTS" },
 	[LB_A_FLOW] = LB_REPLY_ONLY("flows"),
-	[LB_A_INFO] = LB_REPLY_ONLY("figures"),
+	[LB_A_INFO] = NLA_POLICY_NESTED(lb_info_policy),
 	[LB_A_SVCS] = NLA_POLICY_NESTED_ARRAY(lb_svc_policy),
 };
 
@@ -331,6 +400,11 @@ static const struct genl_ops lb_genl_ops[] = {
 	{
 		.cmd = LB_CMD_INFO_GET,
 		.doit = lb_nl_info_get,
+	},
+	{
+		.cmd = LB_CMD_INFO_SET,
+		.doit = lb_nl_info_set,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = LB_CMD_RESTORE,

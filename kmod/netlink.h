@@ -49,6 +49,9 @@ int lb_nl_backend(const struct lb_svc_conf *sc, struct nlattr **tb,
 		  union lb_addr *addr, __be16 *port,
 		  struct netlink_ext_ack *extack);
 s64 lb_nl_mask(struct nlattr **tb, s64 none);
+extern const u16 lb_timeout_attrs[LB_TO_N];
+int lb_nl_tunables(const struct nlattr *nla, struct lb_tunables *t,
+		   struct netlink_ext_ack *extack);
 
 /* nl_config.c: the handlers of configuration requests */
 int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info);
@@ -59,6 +62,7 @@ int lb_nl_tgt_del(struct sk_buff *skb, struct genl_info *info);
 int lb_nl_tgt_set(struct sk_buff *skb, struct genl_info *info);
 int lb_nl_flow_flush(struct sk_buff *skb, struct genl_info *info);
 int lb_nl_stats_reset(struct sk_buff *skb, struct genl_info *info);
+int lb_nl_info_set(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_restore.c */
 int lb_nl_restore(struct sk_buff *skb, struct genl_info *info);
@@ -97,6 +101,11 @@ int lb_nl_svc_dump_done(struct netlink_callback *cb);
 int lb_nl_svc_dump_ln(struct lb_net *ln, struct sk_buff *skb,
 		      struct netlink_callback *cb);
 int lb_nl_info_get(struct sk_buff *skb, struct genl_info *info);
+
+/* Room for a namespace's tunables, in an LB_A_INFO. */
+#define LB_NL_TUNABLES_SIZE ((2 + LB_TO_N) * nla_total_size(sizeof(u32)))
+
+int lb_nl_put_tunables(struct sk_buff *skb, const struct lb_net *ln);
 int lb_nl_flow_start(struct netlink_callback *cb);
 int lb_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int lb_nl_flow_done(struct netlink_callback *cb);

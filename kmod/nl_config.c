@@ -82,7 +82,7 @@ int lb_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 			 tb[LB_SVC_A_SCHED] ?
 			 nla_get_u8(tb[LB_SVC_A_SCHED]) : -1,
 			 lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
-				    lb_defaults.flowlet_us),
+				    ln->flowlet_us),
 			 fwd, info->extack);
 	if (!err)	/* lb_svc_add() appends it */
 		lb_nl_notify(ln, LB_CMD_SVC_NEW,
@@ -395,6 +395,36 @@ int lb_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
 	ln->gen = ln->gen + 1 ?: 1;
 	lb_nl_notify(ln, LB_CMD_STATS_RESET, sc, NULL, 0);
 out:
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+/**
+ * lb_nl_info_set() - LB_CMD_INFO_SET: change the namespace's tunables
+ * @skb: the request
+ * @info: its attributes: LB_A_INFO, the tunables to change
+ *
+ * Return: 0, or a negative errno (explained in @info's extack).
+ */
+int lb_nl_info_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lb_net *ln = lb_net(genl_info_net(info));
+	struct lb_tunables t;
+	int err;
+
+	if (!info->attrs[LB_A_INFO]) {
+		NL_SET_ERR_MSG(info->extack, "no LB_A_INFO: nothing to set");
+		return -EINVAL;
+	}
+	mutex_lock(&ln->lock);
+	lb_tunables_get(ln, &t);
+	err = lb_nl_tunables(info->attrs[LB_A_INFO], &t, info->extack);
+	if (!err)
+		err = lb_tunables_check(&t, info->extack);
+	if (!err) {
+		lb_tunables_set(ln, &t);
+		lb_nl_notify(ln, LB_CMD_INFO_SET, NULL, NULL, 0);
+	}
 	mutex_unlock(&ln->lock);
 	return err;
 }

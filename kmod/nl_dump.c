@@ -459,6 +459,28 @@ int lb_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /**
+ * lb_nl_put_tunables() - a namespace's tunables, into an LB_A_INFO
+ * @skb: the message, inside the nest
+ * @ln: the namespace's state, locked
+ *
+ * Return: 0, or -EMSGSIZE (LB_NL_TUNABLES_SIZE is the room it takes).
+ */
+int lb_nl_put_tunables(struct sk_buff *skb, const struct lb_net *ln)
+{
+	struct lb_tunables t;
+	int i;
+
+	lb_tunables_get(ln, &t);
+	if (nla_put_u32(skb, LB_INFO_A_FLOW_MAX, t.flow_max) ||
+	    nla_put_u32(skb, LB_INFO_A_FLOWLET_US, t.flowlet_us))
+		return -EMSGSIZE;
+	for (i = 0; i < LB_TO_N; i++)
+		if (nla_put_u32(skb, lb_timeout_attrs[i], t.timeout[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/**
  * lb_nl_info_get() - LB_CMD_INFO_GET: namespace-wide settings and figures
  * @skb: the request
  * @info: its attributes
@@ -484,17 +506,9 @@ int lb_nl_info_get(struct sk_buff *skb, struct genl_info *info)
 	lb_ns_stats_read(ln, &vip_drops, &nat_drops);
 	if (!nest ||
 	    nla_put_u32(msg, LB_INFO_A_FLOWS, lb_flow_count(&ln->flows)) ||
-	    nla_put_u32(msg, LB_INFO_A_FLOW_MAX, ln->flows.max) ||
+	    lb_nl_put_tunables(msg, ln) ||
 	    nla_put_u32(msg, LB_INFO_A_FLOW_MAX_TOTAL,
 			lb_defaults.flow_max_total) ||
-	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_TCP, lb_defaults.timeout_tcp) ||
-	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_TCP_SYN,
-			lb_defaults.timeout_tcp_syn) ||
-	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_TCP_CLOSE,
-			lb_defaults.timeout_tcp_close) ||
-	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_UDP, lb_defaults.timeout_udp) ||
-	    nla_put_u32(msg, LB_INFO_A_TIMEOUT_OTHER,
-			lb_defaults.timeout_other) ||
 	    nla_put_u32(msg, LB_INFO_A_SERVICES, ln->n_services) ||
 	    nla_put_u64_64bit(msg, LB_INFO_A_VIP_DROPS, vip_drops,
 			      LB_INFO_A_PAD) ||

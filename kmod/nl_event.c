@@ -26,6 +26,8 @@ static size_t lb_nl_event_size(u8 cmd, const struct lb_svc_conf *sc,
 		n += LB_NL_TGT_BARE_SIZE;
 	if (cmd == LB_CMD_RESTORE)
 		n += nla_total_size(0) + nla_total_size(sizeof(u32));
+	if (cmd == LB_CMD_INFO_SET)
+		n += nla_total_size(0) + LB_NL_TUNABLES_SIZE;
 	return n;
 }
 
@@ -53,6 +55,17 @@ static int lb_nl_put_services(struct sk_buff *skb, const struct lb_net *ln)
 	return 0;
 }
 
+static int lb_nl_put_info_tunables(struct sk_buff *skb,
+				   const struct lb_net *ln)
+{
+	struct nlattr *nest = nla_nest_start(skb, LB_A_INFO);
+
+	if (!nest || lb_nl_put_tunables(skb, ln))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int lb_nl_event_fill(struct sk_buff *skb, const struct lb_net *ln,
 			    u8 cmd, const struct lb_svc_conf *sc,
 			    const struct lb_tgt_conf *tc, unsigned int what)
@@ -65,7 +78,8 @@ static int lb_nl_event_fill(struct sk_buff *skb, const struct lb_net *ln,
 	    (sc && (what & LB_EV_WEIGHTS) && lb_nl_put_weights(skb, sc)) ||
 	    (tc && lb_nl_put_tgt(skb, ln->net, sc, tc,
 				 lb_svc_conf_mark_bits(sc), NULL)) ||
-	    (cmd == LB_CMD_RESTORE && lb_nl_put_services(skb, ln)))
+	    (cmd == LB_CMD_RESTORE && lb_nl_put_services(skb, ln)) ||
+	    (cmd == LB_CMD_INFO_SET && lb_nl_put_info_tunables(skb, ln)))
 		return -EMSGSIZE;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -76,7 +90,7 @@ static int lb_nl_event_fill(struct sk_buff *skb, const struct lb_net *ln,
  * @ln: namespace state, locked; its namespace names the interfaces
  * @cmd: the change (enum lb_cmd)
  * @sc: the service it is about, or NULL (LB_CMD_FLOW_FLUSH, LB_CMD_RESTORE,
- *	LB_CMD_STATS_RESET of all)
+ *	LB_CMD_STATS_RESET of all, LB_CMD_INFO_SET)
  * @tc: the target of @sc it is about, or NULL
  * @what: LB_EV_TARGETS: with @sc's targets; LB_EV_WEIGHTS: with their
  *	weights in LB_A_WEIGHTS

@@ -70,7 +70,7 @@ static int lb_nl_restore_tgt(struct lb_svc_conf *sc, const struct nlattr *nla,
 
 /* An LB_A_SVC of LB_A_SVCS: checked as LB_CMD_SVC_NEW checks it. */
 static int lb_nl_restore_svc(struct lb_restore *r, const struct nlattr *nla,
-			     struct netlink_ext_ack *extack)
+			     u32 flowlet_us, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[LB_SVC_A_MAX + 1];
 	const struct nlattr *t;
@@ -96,7 +96,7 @@ static int lb_nl_restore_svc(struct lb_restore *r, const struct nlattr *nla,
 			    tb[LB_SVC_A_SCHED] ?
 			    nla_get_u8(tb[LB_SVC_A_SCHED]) : -1,
 			    lb_nla_u32(tb[LB_SVC_A_FLOWLET_US],
-				       lb_defaults.flowlet_us),
+				       flowlet_us),
 			    err, extack);
 	if (IS_ERR(sc)) {
 		err = PTR_ERR(sc);
@@ -124,28 +124,49 @@ blame:
  * @extack: where a rejection is explained and pointed at
  *
  * Every attribute is parsed and checked, and the configuration it makes
- * built, before the lock is taken for the commit.
+ * built, before the lock is taken for the commit.  An LB_A_INFO sets the
+ * tunables it gives with it (LB_CMD_INFO_SET).
  * Return: 0, or a negative errno and nothing changed.
  */
 int lb_nl_restore_attrs(struct lb_net *ln, const struct nlattr *head, int len,
 			struct netlink_ext_ack *extack)
 {
-	const struct nlattr *a, *s;
+	const struct nlattr *a, *s, *info = NULL;
+	struct lb_tunables t;
 	struct lb_restore r;
 	bool seen = false;
 	int rem, srem, err = 0;
 
 	lb_restore_init(&r);
+	/* The tunables first: their flowlet gap is the services' default. */
 	nla_for_each_attr(a, head, len, rem) {
-		if (nla_type(a) != LB_A_SVCS) {
+		if (nla_type(a) == LB_A_INFO) {
+			if (info) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "a restore has one LB_A_INFO");
+				return -EINVAL;
+			}
+			info = a;
+		} else if (nla_type(a) != LB_A_SVCS) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "a restore carries only LB_A_SVCS");
-			err = -EINVAL;
-			goto out;
+					    "a restore carries only LB_A_SVCS and LB_A_INFO");
+			return -EINVAL;
 		}
+	}
+	lb_tunables_get(ln, &t);
+	if (info) {
+		err = lb_nl_tunables(info, &t, extack);
+		if (!err)
+			err = lb_tunables_check(&t, extack);
+		if (err)
+			return err;
+	}
+	nla_for_each_attr(a, head, len, rem) {
+		if (nla_type(a) != LB_A_SVCS)
+			continue;
 		seen = true;
 		nla_for_each_nested(s, a, srem) {
-			err = lb_nl_restore_svc(&r, s, extack);
+			err = lb_nl_restore_svc(&r, s, t.flowlet_us, extack);
 			if (err)
 				goto out;
 		}
@@ -162,6 +183,12 @@ int lb_nl_restore_attrs(struct lb_net *ln, const struct nlattr *head, int len,
 	}
 	mutex_lock(&ln->lock);
 	err = lb_restore_commit(ln, &r, extack);
+	if (!err && info) {
+		/* Only what the request gives: the rest may have moved since. */
+		lb_tunables_get(ln, &t);
+		if (!lb_nl_tunables(info, &t, NULL))
+			lb_tunables_set(ln, &t);
+	}
 	if (!err)
 		lb_nl_notify(ln, LB_CMD_RESTORE, NULL, NULL, 0);
 	mutex_unlock(&ln->lock);

@@ -309,7 +309,7 @@ static const struct lb_target *lb_pick_flow(struct lb_net *ln,
 	if (f) {
 		/* Its target may be another service's: the flow moved. */
 		t = lb_flow_target(cfg, svc, READ_ONCE(f->tgt_id));
-		if (t && !lb_flow_expired(f, now) &&
+		if (t && !lb_flow_expired(&ln->flows, f, now) &&
 		    !(pkt->tcp_syn && lb_flow_closing(f))) {
 			if (flowlet)
 				t = lb_flowlet(cfg, svc, f, t);

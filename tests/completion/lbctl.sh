@@ -74,14 +74,14 @@ check() {
 	fi
 }
 
-check "lbctl " show list stats monitor flows set-mode set-sched set-weights vip path backend save restore help
-check "lbctl s" show stats set-mode set-sched set-weights save
+check "lbctl " show list stats monitor flows set-mode set-sched set-weights set vip path backend save restore help
+check "lbctl s" show stats set-mode set-sched set-weights set save
 check "lbctl m" monitor
 check "lbctl --" --json --pretty --timestamp --netns --batch --version --help
 check "lbctl -" -j --json -p --pretty -t --timestamp -n --netns -b --batch -V --version -h --help
 check "lbctl -n " blue red
 check "lbctl --netns r" red
-check "lbctl -n blue -j " show list stats monitor flows set-mode set-sched set-weights vip path backend save restore help
+check "lbctl -n blue -j " show list stats monitor flows set-mode set-sched set-weights set vip path backend save restore help
 check "lbctl -t -j monitor " vip
 check "lbctl monitor vip any " from proto port iif
 check "lbctl stats " reset vip -w -c -o
@@ -97,6 +97,8 @@ check "lbctl set-mode " packet flow flowlet
 check "lbctl set-mode flowlet " timeout vip
 check "lbctl set-sched m" maglev
 check "lbctl set-weights 1 3 " vip
+check "lbctl set " flow-max timeout flowlet tcp tcp-syn tcp-close udp other
+check "lbctl set flow-max 100 timeout tcp 300 " flowlet tcp-syn tcp-close udp other
 check "lbctl vip add " any
 check "lbctl vip add 10.0.0.100:8080 " from proto port iif mode sched timeout nat fwd
 check "lbctl vip add 10.0.0.100:8080 proto tcp fwd " nat ipip gue

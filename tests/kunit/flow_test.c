@@ -101,8 +101,8 @@ static void lb_flow_expiry(struct kunit *test)
 	/* Older than the UDP timeout, younger than the TCP one. */
 	fu->seen = now - (lb_defaults.timeout_udp + 1) * HZ;
 	ft->seen = now - (lb_defaults.timeout_udp + 1) * HZ;
-	KUNIT_EXPECT_TRUE(test, lb_flow_expired(fu, now));
-	KUNIT_EXPECT_FALSE(test, lb_flow_expired(ft, now));
+	KUNIT_EXPECT_TRUE(test, lb_flow_expired(&ln->flows, fu, now));
+	KUNIT_EXPECT_FALSE(test, lb_flow_expired(&ln->flows, ft, now));
 
 	gc_all(ln);
 	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
@@ -161,8 +161,8 @@ static void lb_flow_syn_timeout(struct kunit *test)
 	idle = (lb_defaults.timeout_tcp_syn + 1) * HZ;
 	fs->seen = now - idle;
 	fo->seen = now - idle;
-	KUNIT_EXPECT_TRUE(test, lb_flow_expired(fs, now));
-	KUNIT_EXPECT_FALSE(test, lb_flow_expired(fo, now));
+	KUNIT_EXPECT_TRUE(test, lb_flow_expired(&ln->flows, fs, now));
+	KUNIT_EXPECT_FALSE(test, lb_flow_expired(&ln->flows, fo, now));
 	gc_all(ln);
 	KUNIT_EXPECT_NULL(test, find(ln, test, &syn));
 	KUNIT_EXPECT_NOT_NULL(test, find(ln, test, &open));
@@ -196,8 +196,8 @@ static void lb_flow_ack_timeout(struct kunit *test)
 	idle = (lb_defaults.timeout_tcp_syn + 1) * HZ;
 	fl->seen = now - idle;
 	fm->seen = now - idle;
-	KUNIT_EXPECT_TRUE(test, lb_flow_expired(fl, now));
-	KUNIT_EXPECT_FALSE(test, lb_flow_expired(fm, now));
+	KUNIT_EXPECT_TRUE(test, lb_flow_expired(&ln->flows, fl, now));
+	KUNIT_EXPECT_FALSE(test, lb_flow_expired(&ln->flows, fm, now));
 	gc_all(ln);
 	KUNIT_EXPECT_NULL(test, find(ln, test, &lone));
 	KUNIT_EXPECT_NOT_NULL(test, find(ln, test, &mid));
@@ -378,9 +378,64 @@ static void lb_flow_id_reuse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, active(ln), 0ULL);
 }
 
+/*
+ * The timeouts and the bound are the namespace's (tune.c): a change judges
+ * the flows there are at their next check, a raised timeout keeps what it
+ * covers, a bound below the flows there are takes no new one (the packet
+ * is balanced without an entry), and out-of-range values are refused.
+ */
+static void lb_flow_tuned(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_test_pkt udp = { AF_INET, IPPROTO_UDP, 1, 2, 1, 2 };
+	struct lb_test_pkt other = { AF_INET, IPPROTO_UDP, 3, 2, 1, 2 };
+	u32 now = (u32)jiffies, idle = lb_defaults.timeout_udp - 1;
+	struct lb_tunables t, bad;
+	struct lb_flow *f;
+
+	lb_test_add_paths(test, ln, LB_MODE_FLOW, equal, 2);
+	lb_test_mark(test, ln, &udp);
+	f = find(ln, test, &udp);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->seen = now - idle * HZ;
+	lb_tunables_get(ln, &t);
+	KUNIT_EXPECT_EQ(test, t.timeout[LB_TO_UDP], lb_defaults.timeout_udp);
+	KUNIT_EXPECT_EQ(test, t.flow_max, 1000U);
+	KUNIT_EXPECT_FALSE(test, lb_flow_expired(&ln->flows, f, now));
+
+	t.timeout[LB_TO_UDP] = idle - 1;
+	KUNIT_ASSERT_EQ(test, lb_tunables_check(&t, NULL), 0);
+	lb_tunables_set(ln, &t);
+	KUNIT_EXPECT_TRUE(test, lb_flow_expired(&ln->flows, f, now));
+	t.timeout[LB_TO_UDP] = idle + 1;
+	lb_tunables_set(ln, &t);
+	KUNIT_EXPECT_FALSE(test, lb_flow_expired(&ln->flows, f, now));
+
+	/* A bound of 1, with one flow there: the next flow gets no entry. */
+	t.flow_max = 1;
+	lb_tunables_set(ln, &t);
+	lb_test_mark(test, ln, &other);
+	KUNIT_EXPECT_EQ(test, lb_flow_count(&ln->flows), 1U);
+	KUNIT_EXPECT_NULL(test, find(ln, test, &other));
+
+	bad = t;
+	bad.flow_max = lb_defaults.flow_max + 1;
+	KUNIT_EXPECT_EQ(test, lb_tunables_check(&bad, NULL), -EINVAL);
+	bad = t;
+	bad.timeout[LB_TO_TCP_SYN] = 0;
+	KUNIT_EXPECT_EQ(test, lb_tunables_check(&bad, NULL), -EINVAL);
+	bad = t;
+	bad.timeout[LB_TO_OTHER] = LB_TIMEOUT_MAX + 1;
+	KUNIT_EXPECT_EQ(test, lb_tunables_check(&bad, NULL), -EINVAL);
+	bad = t;
+	bad.flowlet_us = LB_FLOWLET_US_MIN - 1;
+	KUNIT_EXPECT_EQ(test, lb_tunables_check(&bad, NULL), -EINVAL);
+}
+
 static struct kunit_case lb_flow_cases[] = {
 	KUNIT_CASE(lb_flow_insert_lookup),
 	KUNIT_CASE(lb_flow_expiry),
+	KUNIT_CASE(lb_flow_tuned),
 	KUNIT_CASE(lb_flow_syn_timeout),
 	KUNIT_CASE(lb_flow_ack_timeout),
 	KUNIT_CASE(lb_flow_reuse_after_close),

@@ -931,6 +931,67 @@ static void lb_restore_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(marks, again, sizeof(marks)), 0);
 }
 
+/* An LB_A_INFO after @r's services: @flow_max, UDP timeout, flowlet gap. */
+static void req_info(struct kunit *test, struct req *r, u32 flow_max,
+		     u32 udp, u32 flowlet_us)
+{
+	struct nlattr *info;
+
+	req_close(r);
+	nla_nest_end(r->skb, r->svcs);
+	r->svcs = NULL;
+	info = nla_nest_start(r->skb, LB_A_INFO);
+	KUNIT_ASSERT_NOT_NULL(test, info);
+	KUNIT_ASSERT_FALSE(test,
+			   nla_put_u32(r->skb, LB_INFO_A_FLOW_MAX, flow_max) ||
+			   nla_put_u32(r->skb, LB_INFO_A_TIMEOUT_UDP, udp) ||
+			   nla_put_u32(r->skb, LB_INFO_A_FLOWLET_US,
+				       flowlet_us));
+	nla_nest_end(r->skb, info);
+}
+
+/*
+ * A restore's LB_A_INFO sets the tunables it gives, with the services, and
+ * its flowlet gap is theirs unless they give one; the others stay.  One
+ * out of range (a bound above the module's) refuses the whole restore.
+ */
+static void lb_restore_tunables(struct kunit *test)
+{
+	struct lb_net *ln = lb_test_net(test, 1000);
+	struct lb_tunables before, t;
+	struct netlink_ext_ack ext;
+	struct lb_svc_conf *sc;
+	struct req *r;
+	char *conf;
+
+	lb_tunables_get(ln, &before);
+	r = req_new(test);
+	req_svc(test, r, 0, 0, 0, 0, LB_MODE_FLOWLET, LB_SCHED_WRR);
+	req_path(test, r, 1, ~0U, 1);
+	req_info(test, r, 500, 7, 2500);
+	restore_ok(test, ln, r);
+	sc = list_first_entry(&ln->services, struct lb_svc_conf, node);
+	KUNIT_EXPECT_EQ(test, sc->flowlet_us, 2500U);
+	lb_tunables_get(ln, &t);
+	KUNIT_EXPECT_EQ(test, t.flow_max, 500U);
+	KUNIT_EXPECT_EQ(test, t.timeout[LB_TO_UDP], 7U);
+	KUNIT_EXPECT_EQ(test, t.flowlet_us, 2500U);
+	KUNIT_EXPECT_EQ(test, t.timeout[LB_TO_TCP], before.timeout[LB_TO_TCP]);
+
+	conf = conf_str(test, ln);
+	r = req_new(test);
+	req_vip(test, r, VIP, VPORT, -1);
+	req_backend(test, r, 0, 1);
+	req_info(test, r, lb_defaults.flow_max + 1, 9, 3000);
+	KUNIT_EXPECT_EQ(test, req_send(ln, r, &ext), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, ext._msg);
+	KUNIT_EXPECT_STREQ(test, conf_str(test, ln), conf);
+	lb_tunables_get(ln, &t);
+	KUNIT_EXPECT_EQ(test, t.flow_max, 500U);
+	KUNIT_EXPECT_EQ(test, t.timeout[LB_TO_UDP], 7U);
+	KUNIT_EXPECT_EQ(test, t.flowlet_us, 2500U);
+}
+
 /*
  * A commit that fails half way (no target id left: the suites have no
  * allocation fault injection, and this fails where an allocation would)
@@ -1006,6 +1067,7 @@ static struct kunit_case lb_restore_cases[] = {
 	KUNIT_CASE(lb_restore_nat_without_backends),
 	KUNIT_CASE(lb_restore_empty),
 	KUNIT_CASE(lb_restore_refused),
+	KUNIT_CASE(lb_restore_tunables),
 	KUNIT_CASE(lb_restore_out_of_ids),
 	{}
 };

@@ -61,7 +61,7 @@ struct command {
 extern const struct command show_command, stats_command, monitor_command,
 	flows_command, set_mode_command, set_sched_command,
 	set_weights_command, vip_command, path_command, backend_command,
-	save_command, restore_command;
+	save_command, restore_command, set_command;
 
 /* One command line, without "lbctl" and its options: its exit status. */
 int run_command(struct args *a);

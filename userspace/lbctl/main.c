@@ -128,7 +128,7 @@ static const struct command help_command = {
 static const struct command *const commands[] = {
 	&show_command, &stats_command, &monitor_command, &flows_command,
 	&set_mode_command, &set_sched_command, &set_weights_command,
-	&vip_command, &path_command, &backend_command, &save_command,
+	&set_command, &vip_command, &path_command, &backend_command, &save_command,
 	&restore_command, &help_command,
 };
 

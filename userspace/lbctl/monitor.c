@@ -23,6 +23,7 @@
 #include "nl.h"
 #include "show.h"
 #include "snapshot.h"
+#include "tune.h"
 
 /* Long enough for a whole match: two prefixes, proto, port, iif. */
 #define ARGS_STRLEN	256
@@ -110,6 +111,8 @@ static const char *event_name(const struct event *e, char *buf,
 		return "restore";
 	case LB_CMD_STATS_RESET:
 		return "stats reset";
+	case LB_CMD_INFO_SET:
+		return "set";
 	}
 	return "unknown";
 }
@@ -205,6 +208,10 @@ static void event_text(const struct event *e)
 			printf(" services %llu", (unsigned long long)
 			       e->info.v[LB_INFO_A_SERVICES]);
 		break;
+	case LB_CMD_INFO_SET:
+		printf("set");
+		tunables_text(&e->info);
+		break;
 	default:	/* from a newer module */
 		printf("unknown event %u", e->cmd);
 		break;
@@ -235,6 +242,8 @@ static void event_json(const struct event *e)
 	}
 	if (e->cmd == LB_CMD_RESTORE && e->info.has[LB_INFO_A_SERVICES])
 		json_uint("services", e->info.v[LB_INFO_A_SERVICES]);
+	if (e->cmd == LB_CMD_INFO_SET)
+		tunables_json("info", &e->info);
 	json_end();
 }
 

@@ -14,7 +14,8 @@
 
 /* SET_SVCS and SET_TGTS: the lists of LB_A_SVCS and LB_SVC_A_TARGETS. */
 enum attr_set {
-	SET_TOP, SET_SVCS, SET_SVC, SET_TGTS, SET_TGT, SET_WEIGHTS, SET_NONE
+	SET_TOP, SET_SVCS, SET_SVC, SET_TGTS, SET_TGT, SET_WEIGHTS, SET_INFO,
+	SET_NONE
 };
 
 static const char *const top_names[LB_A_MAX + 1] = {
@@ -23,6 +24,7 @@ static const char *const top_names[LB_A_MAX + 1] = {
 	[LB_A_WEIGHTS]		= "weights",
 	[LB_A_WEIGHT]		= "weight",
 	[LB_A_SVCS]		= "services",
+	[LB_A_INFO]		= "tunables",
 };
 
 static const char *const svc_names[LB_SVC_A_MAX + 1] = {
@@ -52,6 +54,16 @@ static const char *const tgt_names[LB_TGT_A_MAX + 1] = {
 	[LB_TGT_A_PORT]		= "backend port",
 };
 
+static const char *const info_names[LB_INFO_A_MAX + 1] = {
+	[LB_INFO_A_FLOW_MAX]		= "flow-max",
+	[LB_INFO_A_TIMEOUT_TCP]		= "timeout tcp",
+	[LB_INFO_A_TIMEOUT_TCP_SYN]	= "timeout tcp-syn",
+	[LB_INFO_A_TIMEOUT_TCP_CLOSE]	= "timeout tcp-close",
+	[LB_INFO_A_TIMEOUT_UDP]		= "timeout udp",
+	[LB_INFO_A_TIMEOUT_OTHER]	= "timeout other",
+	[LB_INFO_A_FLOWLET_US]		= "flowlet",
+};
+
 /* What an attribute of @set nests. */
 static enum attr_set child_set(enum attr_set set, uint16_t type)
 {
@@ -76,6 +88,8 @@ static enum attr_set child_set(enum attr_set set, uint16_t type)
 		return SET_WEIGHTS;
 	case LB_A_SVCS:
 		return SET_SVCS;
+	case LB_A_INFO:
+		return SET_INFO;
 	default:
 		return SET_NONE;
 	}
@@ -96,6 +110,9 @@ static const char *name(enum attr_set set, uint16_t type, unsigned int idx,
 		break;
 	case SET_TGT:
 		s = type <= LB_TGT_A_MAX ? tgt_names[type] : NULL;
+		break;
+	case SET_INFO:
+		s = type <= LB_INFO_A_MAX ? info_names[type] : NULL;
 		break;
 	case SET_WEIGHTS:
 		snprintf(buf, len, "weight #%u", idx + 1);

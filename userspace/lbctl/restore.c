@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lbctl restore: a file of lbctl commands (vip add, path add, backend
- * add: what lbctl save writes) becomes the namespace's whole
+ * lbctl restore: a file of lbctl commands (set, vip add, path add,
+ * backend add: what lbctl save writes) becomes the namespace's whole
  * configuration in one LB_CMD_RESTORE request, so that it changes at
- * once or not at all.  Each line is read by its command's own parser; a
- * target names its service as the command would, among the services
- * above it.  Every service and target remembers where in the request it
- * went, so that the attribute the kernel refuses names its line.
+ * once or not at all, and the set line's tunables with it (the others
+ * stay).  Each line is read by its command's own parser; a target names
+ * its service as the command would, among the services above it.  Every
+ * service and target remembers where in the request it went, so that the
+ * attribute the kernel refuses names its line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "nl.h"
 #include "service.h"
 #include "target.h"
+#include "tune.h"
 
 /* Upper bounds of what vip_put() and tgt_put() write, with their nest. */
 #define SVC_BYTES	160
@@ -52,6 +54,8 @@ struct conf {
 	const char *name;	/* the file, as messages name it */
 	struct rsvc *svcs;
 	unsigned int nsvcs;
+	struct info tun;	/* its set line's tunables */
+	bool has_tun;
 };
 
 /* @array with room for element @n, zeroed; capacities are powers of 2. */
@@ -122,18 +126,26 @@ static struct rsvc *find_nat_svc(struct conf *c, struct match *sel)
 	return find_svc(c, sel, "backend add");
 }
 
-/* One command: "vip add ...", "path add ..." or "backend add ...". */
+/* One command: "vip add ...", "path add ...", "backend add ..."; "set ...". */
 static void parse_command(struct conf *c, struct args *a, unsigned int line)
 {
-	const char *obj = args_next(a), *verb = args_next(a);
+	const char *obj = args_next(a), *verb;
 	struct rsvc *svc;
 	struct match sel;
 	struct rtgt t;
 
+	if (is_word(obj, "set")) {
+		if (c->has_tun)
+			usage_error("one set line (it sets every tunable it names)");
+		tunables_parse(a, &c->tun);
+		c->has_tun = true;
+		return;
+	}
+	verb = args_next(a);
 	if (!is_word(verb, "add") ||
 	    (!is_word(obj, "vip") && !is_word(obj, "path") &&
 	     !is_word(obj, "backend")))
-		usage_error("only vip add, path add and backend add lines, not \"%s%s%s\"",
+		usage_error("only set, vip add, path add and backend add lines, not \"%s%s%s\"",
 			    obj, verb ? " " : "", verb ? verb : "");
 	if (is_word(obj, "vip")) {
 		if (c->nsvcs == LB_SERVICES_MAX)
@@ -203,6 +215,8 @@ static void put_conf(struct nlmsghdr *nlh, struct conf *c)
 		svc->at.end = nlh->nlmsg_len;
 	}
 	mnl_attr_nest_end(nlh, chunk);
+	if (c->has_tun)
+		tunables_put(nlh, &c->tun);
 }
 
 static size_t conf_bytes(const struct conf *c)
@@ -212,7 +226,9 @@ static size_t conf_bytes(const struct conf *c)
 
 	for (i = 0; i < c->nsvcs; i++)
 		n += MNL_ATTR_HDRLEN + SVC_BYTES + c->svcs[i].ntgts * TGT_BYTES;
-	return n + MNL_ATTR_HDRLEN;
+	/* and LB_A_INFO with every tunable: seven u32s */
+	return n + MNL_ATTR_HDRLEN + MNL_ATTR_HDRLEN +
+	       7 * MNL_ALIGN(MNL_ATTR_HDRLEN + sizeof(uint32_t));
 }
 
 /* The line of the target, or else the service, that holds byte @off. */
@@ -287,7 +303,8 @@ static void restore_usage(FILE *f, const char *verb)
 		  "Makes the lines of FILE (- or, by default, standard input), as save\n"
 		  "writes them (vip add, path add, backend add), the whole configuration\n"
 		  "at once: all of it, or none of it on the first error (\"lbctl:\n"
-		  "FILE:LINE: ...\").  # starts a comment.\n" },
+		  "FILE:LINE: ...\").  A set line sets its tunables with it; the others\n"
+		  "stay as they are.  # starts a comment.\n" },
 	};
 
 	usage_print(f, u, ARRAY_SIZE(u), verb);

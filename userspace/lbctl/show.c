@@ -60,6 +60,7 @@ void info_text(const struct snapshot *s)
 	const struct info *in = &s->info;
 	const char *sep = "", *word = "timeout ";
 	unsigned int i;
+	char us[16];
 
 	if (!s->has_info)
 		return;
@@ -83,6 +84,11 @@ void info_text(const struct snapshot *s)
 		       ull(in->v[timeouts[i].attr]));
 		sep = " ";
 		word = "";
+	}
+	if (in->has[LB_INFO_A_FLOWLET_US]) {
+		printf("%sflowlet %s", sep,
+		       usec_str(in->v[LB_INFO_A_FLOWLET_US], us, sizeof(us)));
+		sep = " ";
 	}
 	for (i = 0; i < NDROPS; i++) {
 		if (!in->has[drops[i].attr] ||
@@ -222,6 +228,8 @@ static void info_json(const struct snapshot *s)
 	for (i = 0; i < NTIMEOUTS; i++)
 		if (in->has[timeouts[i].attr])
 			json_uint(timeouts[i].json, in->v[timeouts[i].attr]);
+	if (in->has[LB_INFO_A_FLOWLET_US])
+		json_uint("flowlet_timeout_us", in->v[LB_INFO_A_FLOWLET_US]);
 	for (i = 0; i < NDROPS; i++)
 		if (in->has[drops[i].attr])
 			json_uint(drops[i].json, in->v[drops[i].attr]);

@@ -73,7 +73,9 @@
  *                      else no attribute
  *   LB_CMD_RESTORE     LB_A_INFO with LB_INFO_A_SERVICES: one message for
  *                      the whole new configuration, which a listener reads
- *                      again (LB_CMD_SVC_GET dump) if it needs it
+ *                      again (LB_CMD_SVC_GET dump) if it needs it (and its
+ *                      tunables: LB_CMD_INFO_GET)
+ *   LB_CMD_INFO_SET    LB_A_INFO with every tunable, as set
  *   LB_CMD_TGT_STATE   LB_A_SVC (no targets) and LB_A_TGT: the target
  *                      became unreachable (LB_TGT_A_DOWN) or reachable
  *                      again (without it; LB_TGT_A_IFNAME as in replies)
@@ -98,6 +100,7 @@
 #define LB_SERVICES_MAX		4096	/* per network namespace */
 #define LB_FLOWLET_US_MIN	10
 #define LB_FLOWLET_US_MAX	10000000
+#define LB_TIMEOUT_MAX		604800	/* seconds (7 days), a flow timeout */
 
 /**
  * enum lb_mode - how a service spreads packets over its targets
@@ -260,6 +263,13 @@ enum lb_fwd {
  *	LB_INFO_A_NAT_DROPS).  Flows, weights and configuration stay; so do
  *	LB_STATS_A_FLOWS_ACTIVE (a gauge) and LB_INFO_A_EVENT_DROPS (a
  *	listener's loss, not traffic).
+ * @LB_CMD_INFO_SET: change the namespace's tunables: LB_A_INFO with any of
+ *	LB_INFO_A_FLOW_MAX (1 to the module's flow_max), LB_INFO_A_TIMEOUT_*
+ *	(1 to LB_TIMEOUT_MAX seconds) and LB_INFO_A_FLOWLET_US; the others
+ *	are read only.  All or nothing, and no flow is lost: a timeout applies
+ *	to every flow from its next check on, and a bound below the flows
+ *	there are takes no new ones until they are fewer.  LB_CMD_RESTORE
+ *	takes the same LB_A_INFO, set with the configuration it restores.
  */
 enum lb_cmd {
 	LB_CMD_UNSPEC,
@@ -276,6 +286,7 @@ enum lb_cmd {
 	LB_CMD_RESTORE,
 	LB_CMD_TGT_STATE,
 	LB_CMD_STATS_RESET,
+	LB_CMD_INFO_SET,
 	__LB_CMD_MAX
 };
 
@@ -288,10 +299,11 @@ enum lb_cmd {
  * @LB_A_WEIGHTS: nest of LB_A_WEIGHT (u32), one per target, in target order
  * @LB_A_WEIGHT: u32, only inside LB_A_WEIGHTS
  * @LB_A_FLOW: nest, enum lb_flow_attr (replies)
- * @LB_A_INFO: nest, enum lb_info_attr (replies)
+ * @LB_A_INFO: nest, enum lb_info_attr (replies; tunables in
+ *	LB_CMD_INFO_SET and LB_CMD_RESTORE)
  * @LB_A_PAD: padding for 64-bit attributes
  * @LB_A_SVCS: nest of LB_A_SVC: services of a whole configuration
- *	(LB_CMD_RESTORE only)
+ *	(LB_CMD_RESTORE only, with an optional LB_A_INFO)
  */
 enum lb_attr {
 	LB_A_UNSPEC,
@@ -479,9 +491,12 @@ enum lb_flow_attr {
 #define LB_FLOW_A_MAX (__LB_FLOW_A_MAX - 1)
 
 /**
- * enum lb_info_attr - namespace-wide settings and figures (replies)
+ * enum lb_info_attr - namespace-wide settings and figures (replies); the
+ *	settings are tunables (LB_CMD_INFO_SET), from the module parameters
+ *	of the same names in a new namespace
  * @LB_INFO_A_FLOWS: u32, flows in the table now
- * @LB_INFO_A_FLOW_MAX: u32, table bound (module parameter flow_max)
+ * @LB_INFO_A_FLOW_MAX: u32, table bound (tunable, at most the module
+ *	parameter flow_max)
  * @LB_INFO_A_TIMEOUT_TCP: u32, seconds idle before a TCP flow is forgotten
  * @LB_INFO_A_TIMEOUT_TCP_CLOSE: u32, the same after FIN or RST
  * @LB_INFO_A_TIMEOUT_UDP: u32, seconds, UDP
@@ -501,6 +516,8 @@ enum lb_flow_attr {
  *	kernel could not allocate them
  * @LB_INFO_A_FLOW_MAX_TOTAL: u32, bound of all namespaces' flows together
  *	(module parameter flow_max_total); past it, as past LB_INFO_A_FLOW_MAX
+ * @LB_INFO_A_FLOWLET_US: u32, the flowlet gap of services added without
+ *	one (tunable; module parameter flowlet_us)
  */
 enum lb_info_attr {
 	LB_INFO_A_UNSPEC,
@@ -517,6 +534,7 @@ enum lb_info_attr {
 	LB_INFO_A_TIMEOUT_TCP_SYN,
 	LB_INFO_A_EVENT_DROPS,
 	LB_INFO_A_FLOW_MAX_TOTAL,
+	LB_INFO_A_FLOWLET_US,
 	__LB_INFO_A_MAX
 };
 

@@ -71,12 +71,13 @@ static struct dst_entry *lb_encap_route6(struct net *net,
 		.flowi6_mark = skb->mark,
 		.flowi6_proto = proto,
 	};
-	struct dst_entry *dst;
-	int err = ip6_dst_lookup(net, NULL, &dst, &fl6);
+	/* With the IPsec policy lookup, as ip_route_output_key() has it. */
+	struct dst_entry *dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 
-	if (err)
-		return ERR_PTR(err);
-	if (dst->dev->flags & IFF_LOOPBACK) {
+	if (IS_ERR(dst))
+		return dst;
+	if (dst_rt6_info(dst)->rt6i_flags & RTF_LOCAL) {
+		/* The backend is this host. */
 		dst_release(dst);
 		return ERR_PTR(-EHOSTUNREACH);
 	}
@@ -226,7 +227,11 @@ int lb_encap_xmit(struct sk_buff *skb, const struct lb_pkt *pkt,
 	skb_set_inner_ipproto(skb, inner);
 	skb_set_inner_mac_header(skb, skb_inner_network_offset(skb));
 	skb->transport_header = skb->network_header;
-	skb_dst_drop(skb);
+	/*
+	 * What the receive side left (conntrack, bridge and IPsec state, the
+	 * input interface) goes, as from a tunnel device; the mark stays.
+	 */
+	skb_scrub_packet(skb, false);
 	skb_dst_set(skb, dst);
 	if (e)
 		e->push(net, skb, family, &saddr, &t->addr);
@@ -234,7 +239,8 @@ int lb_encap_xmit(struct sk_buff *skb, const struct lb_pkt *pkt,
 		      INET_ECN_encapsulate(dsfield, dsfield), df, &saddr,
 		      &t->addr);
 	skb->ignore_df = 1;
-	nf_reset_ct(skb);
+	/* A receive time is no send time (fq would hold or drop it). */
+	skb_clear_tstamp(skb);
 	skb_forward_csum(skb);
 	if (family == AF_INET)
 		ip_local_out(net, NULL, skb);

@@ -3,8 +3,8 @@
  * lbctl restore: a file of lbctl commands (set, vip add, path add,
  * backend add: what lbctl save writes) becomes the namespace's whole
  * configuration in one LB_CMD_RESTORE request, so that it changes at
- * once or not at all, and the set line's tunables with it (the others
- * stay).  Each line is read by its command's own parser; a target names
+ * once or not at all, and the tunables with it (the set line's, the
+ * module's parameters for the rest).  Each line is read by its command's own parser; a target names
  * its service as the command would, among the services above it.  Every
  * service and target remembers where in the request it went, so that the
  * attribute the kernel refuses names its line.
@@ -215,7 +215,9 @@ static void put_conf(struct nlmsghdr *nlh, struct conf *c)
 		svc->at.end = nlh->nlmsg_len;
 	}
 	mnl_attr_nest_end(nlh, chunk);
-	if (c->has_tun)
+	/* Every tunable: what the file does not set is the module's. */
+	tunables_complete(&c->tun);
+	if (tunables_any(&c->tun))
 		tunables_put(nlh, &c->tun);
 }
 
@@ -303,8 +305,8 @@ static void restore_usage(FILE *f, const char *verb)
 		  "Makes the lines of FILE (- or, by default, standard input), as save\n"
 		  "writes them (vip add, path add, backend add), the whole configuration\n"
 		  "at once: all of it, or none of it on the first error (\"lbctl:\n"
-		  "FILE:LINE: ...\").  A set line sets its tunables with it; the others\n"
-		  "stay as they are.  # starts a comment.\n" },
+		  "FILE:LINE: ...\").  The tunables too: the set line's, and the module's\n"
+		  "parameters for the rest.  # starts a comment.\n" },
 	};
 
 	usage_print(f, u, ARRAY_SIZE(u), verb);

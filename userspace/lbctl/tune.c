@@ -4,7 +4,8 @@
  * bound and idle timeouts, and the flowlet gap of services added without
  * one.  show prints them in the words set takes; save writes a set line
  * of those that differ from the module's parameters (what a namespace
- * starts with), and restore sets them with the configuration.
+ * starts with), and restore sets every one with the configuration: the
+ * file's, and the module's for the rest, so save and restore round-trip.
  */
 #include <stdio.h>
 #include <string.h>
@@ -189,7 +190,8 @@ static bool module_param(const char *name, uint64_t *v)
 		return false;
 	ok = fscanf(f, "%llu", &n) == 1;
 	fclose(f);
-	*v = n;
+	if (ok)
+		*v = n;
 	return ok;
 }
 
@@ -207,6 +209,21 @@ void tunables_tuned(const struct info *in, struct info *out)
 			continue;
 		out->has[at] = true;
 		out->v[at] = in->v[at];
+	}
+}
+
+void tunables_complete(struct info *t)
+{
+	unsigned int i;
+	uint16_t at;
+	uint64_t v;
+
+	for (i = 0; i < ARRAY_SIZE(tunables); i++) {
+		at = tunables[i].attr;
+		if (t->has[at] || !module_param(tunables[i].param, &v))
+			continue;
+		t->has[at] = true;
+		t->v[at] = v;
 	}
 }
 

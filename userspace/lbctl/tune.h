@@ -18,6 +18,8 @@ void tunables_put(struct nlmsghdr *nlh, const struct info *t);
 void tunables_text(const struct info *t);
 /* An object @key with @t's tunables, named as show -j names them. */
 void tunables_json(const char *key, const struct info *t);
+/* Those @t lacks, from the module's parameters (where they can be read). */
+void tunables_complete(struct info *t);
 /* The tunables of @in that differ from the module's parameters. */
 void tunables_tuned(const struct info *in, struct info *out);
 

@@ -11,6 +11,7 @@
 #include "nl.h"
 #include "show.h"
 #include "snapshot.h"
+#include "tune.h"
 
 void parse_selector_only(struct args *a, struct match *sel)
 {
@@ -27,16 +28,6 @@ struct info_field {
 	const char *text;
 	const char *json;
 };
-
-static const struct info_field timeouts[] = {
-	{ LB_INFO_A_TIMEOUT_TCP,	"tcp",		"timeout_tcp" },
-	{ LB_INFO_A_TIMEOUT_TCP_SYN,	"tcp-syn",	"timeout_tcp_syn" },
-	{ LB_INFO_A_TIMEOUT_TCP_CLOSE,	"tcp-close",	"timeout_tcp_close" },
-	{ LB_INFO_A_TIMEOUT_UDP,	"udp",		"timeout_udp" },
-	{ LB_INFO_A_TIMEOUT_OTHER,	"other",	"timeout_other" },
-};
-
-#define NTIMEOUTS	ARRAY_SIZE(timeouts)
 
 /*
  * Packets to a VIP that no service took, NAT packets not translated, and
@@ -61,6 +52,7 @@ void info_text(const struct snapshot *s)
 	const char *sep = "", *word = "timeout ";
 	unsigned int i;
 	char us[16];
+	uint16_t at;
 
 	if (!s->has_info)
 		return;
@@ -77,11 +69,13 @@ void info_text(const struct snapshot *s)
 			       ull(in->v[LB_INFO_A_FLOW_MAX_TOTAL]));
 		sep = " ";
 	}
-	for (i = 0; i < NTIMEOUTS; i++) {
-		if (!in->has[timeouts[i].attr])
+	/* The timeouts as set takes them (tune.c), with a unit. */
+	for (i = 0; i < ntunables; i++) {
+		at = tunables[i].attr;
+		if (!is_timeout(at) || !in->has[at])
 			continue;
-		printf("%s%s%s %llus", sep, word, timeouts[i].text,
-		       ull(in->v[timeouts[i].attr]));
+		printf("%s%s%s %llus", sep, word, tunables[i].word,
+		       ull(in->v[at]));
 		sep = " ";
 		word = "";
 	}
@@ -225,9 +219,9 @@ static void info_json(const struct snapshot *s)
 		json_uint("flow_max", in->v[LB_INFO_A_FLOW_MAX]);
 	if (in->has[LB_INFO_A_FLOW_MAX_TOTAL])
 		json_uint("flow_max_total", in->v[LB_INFO_A_FLOW_MAX_TOTAL]);
-	for (i = 0; i < NTIMEOUTS; i++)
-		if (in->has[timeouts[i].attr])
-			json_uint(timeouts[i].json, in->v[timeouts[i].attr]);
+	for (i = 0; i < ntunables; i++)
+		if (is_timeout(tunables[i].attr) && in->has[tunables[i].attr])
+			json_uint(tunables[i].json, in->v[tunables[i].attr]);
 	if (in->has[LB_INFO_A_FLOWLET_US])
 		json_uint("flowlet_timeout_us", in->v[LB_INFO_A_FLOWLET_US]);
 	for (i = 0; i < NDROPS; i++)

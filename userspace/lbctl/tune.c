@@ -20,12 +20,7 @@
 #include "snapshot.h"
 #include "tune.h"
 
-static const struct {
-	uint16_t attr;
-	const char *word;	/* after "timeout" for a timeout */
-	const char *param;	/* the module parameter it starts from */
-	const char *json;	/* as show -j names it */
-} tunables[] = {
+const struct tunable tunables[] = {
 	{ LB_INFO_A_FLOW_MAX, "flow-max", "flow_max", "flow_max" },
 	{ LB_INFO_A_TIMEOUT_TCP, "tcp", "timeout_tcp", "timeout_tcp" },
 	{ LB_INFO_A_TIMEOUT_TCP_SYN, "tcp-syn", "timeout_tcp_syn",
@@ -37,7 +32,9 @@ static const struct {
 	{ LB_INFO_A_FLOWLET_US, "flowlet", "flowlet_us", "flowlet_timeout_us" },
 };
 
-static bool is_timeout(uint16_t attr)
+const unsigned int ntunables = ARRAY_SIZE(tunables);
+
+bool is_timeout(uint16_t attr)
 {
 	return attr != LB_INFO_A_FLOW_MAX && attr != LB_INFO_A_FLOWLET_US;
 }

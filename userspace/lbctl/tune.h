@@ -4,10 +4,28 @@
 #define LBCTL_TUNE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <libmnl/libmnl.h>
 
 #include "args.h"
 #include "snapshot.h"
+
+/*
+ * A tunable: its attribute, its word in set and show (after "timeout" for
+ * a timeout), the module parameter it starts from, its key in JSON.
+ */
+struct tunable {
+	uint16_t attr;
+	const char *word;
+	const char *param;
+	const char *json;
+};
+
+/* Every tunable, in the order set, show and save write them. */
+extern const struct tunable tunables[];
+extern const unsigned int ntunables;
+/* One of the LB_INFO_A_TIMEOUT_* */
+bool is_timeout(uint16_t attr);
 
 /* The words after "set" (or a restore file's set line); usage errors. */
 void tunables_parse(struct args *a, struct info *t);

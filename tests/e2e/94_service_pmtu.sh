@@ -26,11 +26,6 @@ for dev in lb-clients lb-servers; do
 	ip -n "$ROUTER_NS" link set "$dev" mtu 1280 || fail "cannot set the MTU of $dev"
 done
 
-# mtu_learnt NS DST: the path MTU NS has cached for DST ("" if none).
-mtu_learnt() {
-	ip -n "$1" route get "$2" | sed -n 's/.* mtu \([0-9]*\).*/\1/p' | head -n 1
-}
-
 for e in "4 $VIP 10.0.1.11" "6 [$VIP6] fd00:1::11"; do
 	read -r fam vip client <<<"$e"
 	"$LOADGEN" echo --clients client1 --target "$vip:9876" --bytes 1000000 --timeout 30 \

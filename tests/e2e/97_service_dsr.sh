@@ -23,7 +23,6 @@
 
 lb_load marks=none
 svc_up --dsr
-mtu_learnt() { ip -n "$1" route get "$2" | sed -n 's/.* mtu \([0-9]*\).*/\1/p' | head -n 1; }
 
 # services FWD: echo over TCP and UDP, and HTTP, each for both VIPs.
 services() {

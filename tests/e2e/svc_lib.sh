@@ -48,5 +48,10 @@ svc_counts() { # VIP PORT PROTO FIELD
 		| join(" ")'
 }
 
+# mtu_learnt NS DST: the path MTU NS has cached for DST ("" if none).
+mtu_learnt() {
+	ip -n "$1" route get "$2" | sed -n 's/.* mtu \([0-9]*\).*/\1/p' | head -n 1
+}
+
 # The server each connection of a `loadgen hold --ready` file is on.
 hold_servers() { awk '{ print $4 }' "$1" | sort | uniq -c | awk '{ printf "%s=%s ", $2, $1 }'; }

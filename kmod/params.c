@@ -217,9 +217,10 @@ int lb_params_parse(void)
 		return -EINVAL;
 	}
 	if (!timeout_tcp || !timeout_tcp_syn || !timeout_tcp_close ||
-	    !timeout_udp || !timeout_other || timeout_tcp > 86400 * 7 ||
-	    timeout_tcp_syn > 86400 * 7 || timeout_tcp_close > 86400 * 7 ||
-	    timeout_udp > 86400 * 7 || timeout_other > 86400 * 7) {
+	    !timeout_udp || !timeout_other || timeout_tcp > LB_TIMEOUT_MAX ||
+	    timeout_tcp_syn > LB_TIMEOUT_MAX ||
+	    timeout_tcp_close > LB_TIMEOUT_MAX ||
+	    timeout_udp > LB_TIMEOUT_MAX || timeout_other > LB_TIMEOUT_MAX) {
 		pr_err("lb: timeouts must be 1 s to 7 days\n");
 		return -EINVAL;
 	}
